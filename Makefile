@@ -28,5 +28,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests
 	$(BIN)/ruff format src tests
 
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
