@@ -9,8 +9,8 @@ class ExitCode(IntEnum):
     """Documented exit codes of every `enrich` command (README, `--help`)."""
 
     OK = 0  # every paper matched
-    INCOMPLETE = 1  # some papers ambiguous or unmatched, or warnings under --strict
-    BAD_INPUT = 2  # bad input or configuration
+    INCOMPLETE = 1  # some papers ambiguous or unmatched (outputs written)
+    BAD_INPUT = 2  # bad input or configuration (and any input warning under --strict)
     UNREACHABLE = 3  # a service could not be reached; outputs hold what could be had
 
 

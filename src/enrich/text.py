@@ -5,8 +5,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_GREEK_WORDS = {"μ": "mu", "µ": "mu", "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta",
-                "ε": "epsilon", "λ": "lambda", "π": "pi", "σ": "sigma", "τ": "tau", "ω": "omega"}
+_GREEK_WORDS = {
+    "μ": "mu",
+    "µ": "mu",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "λ": "lambda",
+    "π": "pi",
+    "σ": "sigma",
+    "τ": "tau",
+    "ω": "omega",
+}
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 

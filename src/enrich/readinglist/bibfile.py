@@ -1,0 +1,64 @@
+"""Reading an existing BibTeX file, so re-enriching a bibliography keeps its keys."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import bibtexparser
+from pylatexenc.latex2text import LatexNodes2Text
+
+from enrich.models import Entry
+from enrich.readinglist.model import ParsedItems, ParseWarning
+
+_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+_AUTHOR_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
+
+
+def latex_to_text(value: str) -> str:
+    """Plain Unicode from BibTeX markup: braces, accents, {\\mu} and \\& resolved."""
+    try:
+        text = _LATEX.latex_to_text(value)
+    except Exception:  # pylatexenc's own errors on malformed markup: keep the raw text
+        text = value
+    return " ".join(text.replace("{", "").replace("}", "").split())
+
+
+def parse_bibtex(text: str, file: str) -> ParsedItems:
+    """Each entry's title, year, venue (booktitle or journal), authors and citation key."""
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = bibtexparser.parse_string(text)
+    entries: list[Entry] = []
+    warnings = [
+        ParseWarning(file, block.start_line + 1, "not read: malformed BibTeX entry")
+        for block in library.failed_blocks
+    ]
+    for block in library.entries:
+        fields = {field.key.lower(): str(field.value) for field in block.fields}
+        line = block.start_line + 1
+        title = latex_to_text(fields.get("title", ""))
+        if not title:
+            warnings.append(ParseWarning(file, line, f"entry {block.key!r} has no title"))
+            continue
+        year = _YEAR.search(fields.get("year", ""))
+        venue = fields.get("booktitle") or fields.get("journal")
+        authors = [
+            latex_to_text(name) for name in _AUTHOR_SEPARATOR.split(fields.get("author", ""))
+        ]
+        keywords = [word.strip() for word in re.split(r"[;,]", fields.get("keywords", ""))]
+        entries.append(
+            Entry(
+                title=title,
+                file=file,
+                lines=(line,),
+                sections=tuple(dict.fromkeys(word for word in keywords if word)),
+                venue=latex_to_text(venue) if venue else None,
+                year=int(year.group()) if year else None,
+                url=fields.get("url") or None,
+                key=block.key,
+                authors=tuple(name for name in authors if name),
+            )
+        )
+    warnings.sort(key=lambda warning: warning.line)
+    return ParsedItems(tuple(entries), tuple(warnings))

@@ -1,0 +1,55 @@
+"""One line of a list that names a paper -> an Entry, or a warning saying why not."""
+
+from __future__ import annotations
+
+import re
+
+from enrich.models import Entry
+from enrich.readinglist.inline import strip_markdown, tidy_title
+from enrich.readinglist.labels import split_label
+from enrich.readinglist.model import ParseWarning
+
+MAX_TITLE_CHARS = 500
+"""Longer than any real title: such a line is a paragraph, not a paper."""
+
+_CHECKBOX = re.compile(r"^\[[ xX]\]\s+")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+def read_paper_line(
+    text: str,
+    file: str,
+    line: int,
+    section: str | None = None,
+    this_year: int | None = None,
+) -> Entry | ParseWarning:
+    """Read "[SOSP '23] Title" (with any markdown around it) into an Entry.
+
+    Never raises: a line that holds no usable title comes back as a ParseWarning
+    naming the line, so the caller can report it instead of dropping it.
+    """
+    plain, url = strip_markdown(_CHECKBOX.sub("", text.strip()))
+    label, rest = split_label(_CHECKBOX.sub("", plain), this_year)
+    title = tidy_title(rest)
+    shown = text.strip()
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    if not title:
+        reason = "a label but no title" if label else "only a link, no title" if url else "no title"
+        return ParseWarning(file, line, f"not read as a paper ({reason}): {shown!r}")
+    if len(title) > MAX_TITLE_CHARS:
+        return ParseWarning(
+            file, line, f"not read as a paper (over {MAX_TITLE_CHARS} characters): {shown!r}"
+        )
+    if not _HAS_LETTER.search(title):
+        return ParseWarning(file, line, f"not read as a paper (no words in the title): {shown!r}")
+    return Entry(
+        title=title,
+        file=file,
+        lines=(line,),
+        sections=(section,) if section else (),
+        label=label.text if label else None,
+        venue=label.venue if label else None,
+        year=label.year if label else None,
+        url=url,
+    )

@@ -1,0 +1,117 @@
+"""The command line, run for real: bad input is one clear line and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from enrich.readinglist import MAX_INPUT_BYTES
+
+SHIPPED = Path(__file__).parent.parent / "data" / "raw" / "mlsys-reading-list.md"
+
+
+def run_enrich(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "enrich", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def make_bad_input(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / "list.md"
+    if kind == "missing":
+        return tmp_path / "missing.md"
+    if kind == "directory":
+        return tmp_path
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "blank":
+        path.write_bytes(b"\n  \n\t\n")
+    elif kind == "binary":
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    elif kind == "latin-1":
+        path.write_bytes("- [OSDI '20] fine\n- [OSDI '20] Caf\u00e9\n".encode("latin-1"))
+    elif kind == "huge":
+        line = b"- [OSDI '20] A paper title that is long enough to fill the file quickly\n"
+        path.write_bytes(line * (5 * 1024 * 1024 // len(line)))
+    elif kind == "no papers":
+        path.write_text("# Just a heading\n\nSome prose, no list.\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("missing", "missing.md: no such file"),
+        ("directory", ": is a directory, not a reading list file"),
+        ("empty", "list.md: is empty"),
+        ("blank", "list.md: is empty"),
+        ("binary", "list.md: is a binary file, not a text reading list"),
+        ("latin-1", "list.md:2: is not valid UTF-8 (byte 0xe9); save it as UTF-8"),
+        ("huge", f"list.md: is 5.0 MB; a reading list larger than {MAX_INPUT_BYTES // 1048576} MB"),
+        ("no papers", "list.md: no papers found (read as markdown)"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(tmp_path, kind, message):
+    result = run_enrich("parse", str(make_bad_input(tmp_path, kind)))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("enrich: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_parse_json_on_the_shipped_list():
+    result = run_enrich("parse", str(SHIPPED), "--json")
+    assert result.returncode == 0
+    papers = json.loads(result.stdout)
+    assert len(papers) == 97
+    first = papers[0]
+    assert first == {
+        "title": "Efficient Memory Management for Large Language Model Serving with PagedAttention",
+        "sections": ["Generative & LLMs"],
+        "label": "[SOSP '23]",
+        "venue": "SOSP",
+        "year": 2023,
+        "file": str(SHIPPED),
+        "lines": [25],
+        "url": None,
+    }
+    assert "warning: " in result.stderr and ":110: same paper as line 61" in result.stderr
+
+
+def test_parse_table_shows_titles_and_counts():
+    result = run_enrich("parse", str(SHIPPED))
+    assert result.returncode == 0
+    assert "PagedAttention" in result.stdout
+    assert "98 list items, 97 distinct papers, 12 sections, 1 warnings" in result.stdout
+
+
+def test_strict_turns_a_warning_into_exit_2():
+    result = run_enrich("parse", str(SHIPPED), "--strict", "--json")
+    assert result.returncode == 2
+    assert "--strict" in result.stderr
+
+
+def test_format_option_forces_a_format(tmp_path):
+    path = tmp_path / "list.md"
+    path.write_text("title\nForced CSV Paper\n", encoding="utf-8")
+    result = run_enrich("parse", str(path), "--format", "csv", "--json")
+    assert result.returncode == 0, result.stderr
+    assert [paper["title"] for paper in json.loads(result.stdout)] == ["Forced CSV Paper"]
+
+
+def test_unknown_format_is_an_argument_error(tmp_path):
+    result = run_enrich("parse", str(SHIPPED), "--format", "docx")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
