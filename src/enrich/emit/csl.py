@@ -47,7 +47,6 @@ def csl_item(record: EnrichedRecord) -> dict[str, Any]:
     year = year_of(record)
     item: dict[str, Any] = {
         "id": record.key,
-        "citation-key": record.key,
         "type": csl_type(record),
         "title": clean_text(title_of(record)),
         "author": [csl_name(n) for n in author_names(record)],

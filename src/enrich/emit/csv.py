@@ -3,7 +3,9 @@
 UTF-8 with a byte-order mark, because Excel reads a BOM-less CSV as the local
 8-bit code page and shows μ as "Î¼". Line breaks inside a cell are replaced with
 spaces so every paper is exactly one line, and numbers are typed columns, so
-"2023" is never "2023.0".
+"2023" is never "2023.0". arXiv ids are written "arXiv:2309.06180" (arXiv's own
+citation form): a bare 2309.06180 is read by every spreadsheet as the number
+2309.0618, losing the id.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def csv_row(record: EnrichedRecord) -> dict[str, object]:
         "dblp_url": _text(record.urls.dblp),
         "s2_url": _text(record.urls.s2),
         "pdf_url": _text(record.urls.pdf),
-        "arxiv_id": _text(record.ids.arxiv),
+        "arxiv_id": f"arXiv:{clean_text(record.ids.arxiv)}" if record.ids.arxiv else None,
         "citation_count": record.citation_count,
         "sections": _SEPARATOR.join(clean_text(s) for s in record.entry.sections) or None,
         "list_title": _text(record.entry.title),
