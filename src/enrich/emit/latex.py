@@ -49,6 +49,9 @@ _BRACED_SIMPLE_ESCAPE = re.compile(r"\{(\\[&%#_$])\}")
 # pylatexenc writes Greek as \ensuremath{\mu}; "$\mu$" is what citation-js and Zotero
 # read back as the Greek letter, and it prints the same.
 _ENSUREMATH = re.compile(r"\\ensuremath\{(\\[A-Za-z]+)\}")
+# pylatexenc accents a dotless i ({\"\i}); biber decodes that to a dotless i plus a combining
+# diaeresis, which pdflatex cannot typeset. {\"i} decodes to the precomposed "ï".
+_ACCENTED_DOTLESS = re.compile(r"(\\[\"'`^~=.uvH])\\([ij])(?![A-Za-z])")
 _WHITESPACE = re.compile(r"\s+")
 _LEADING_NAME = re.compile(r"^(\w[\w.+\-]*):\s+")
 
@@ -63,6 +66,7 @@ def to_latex(text: str) -> str:
     """The LaTeX spelling of `text`, safe in any BibTeX field."""
     encoded = _ENCODER.unicode_to_latex(clean_text(text))
     encoded = _BRACED_SIMPLE_ESCAPE.sub(r"\1", encoded)
+    encoded = _ACCENTED_DOTLESS.sub(r"\1\2", encoded)
     return _ENSUREMATH.sub(r"$\1$", encoded)
 
 
