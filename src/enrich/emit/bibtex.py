@@ -29,7 +29,7 @@ from enrich.emit.latex import title_to_latex, to_latex, url_for_bibtex
 from enrich.emit.names import bibtex_name
 from enrich.models import EnrichedRecord
 
-_PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-\u2010-\u2015]+\s*(\w+)\s*$")
+_PAGE_RANGE = re.compile(r"^\s*([\w:.]+)\s*[-\u2010-\u2015]+\s*([\w:.]+)\s*$")
 
 
 def _pages(pages: str) -> str:
