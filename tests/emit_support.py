@@ -328,6 +328,7 @@ HOSTILE_TITLES = [
         id="accents",
     ),
     pytest.param("@inproceedings{evil, title = {injected}}", id="entry-injection"),
+    pytest.param("Soft\u00adhyphen, \u200fRTL mark, lone \ud800 surrogate", id="invisible"),
     pytest.param("Very long " + "title word " * 300 + "end", id="very-long"),
 ]
 

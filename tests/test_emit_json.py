@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from emit_support import HOSTILE_TITLES, INPUT_FILE, hostile_record, mixed_records
+from enrich.emit import render_outputs
 from enrich.emit.json import (
     SCHEMA_PATH,
     load_previous_keys,
@@ -26,7 +27,7 @@ SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 def _write(tmp_path: Path, records) -> Path:
     path = tmp_path / "list.json"
-    path.write_text(to_json(records, INPUT_FILE, INPUT), encoding="utf-8")
+    path.write_bytes(render_outputs(records, INPUT_FILE, INPUT)["json"])
     return path
 
 

@@ -48,8 +48,11 @@ def render_outputs(
     return {
         "bib": to_bibtex(records).encode("utf-8"),
         "csv": to_csv(records),
-        "json": to_json(records, Path(input_path).as_posix(), input_bytes).encode("utf-8"),
-        "csl": to_csl_json(records).encode("utf-8"),
+        # A lone surrogate (possible in JSON from a service) is written as its \uXXXX escape.
+        "json": to_json(records, Path(input_path).as_posix(), input_bytes).encode(
+            "utf-8", "backslashreplace"
+        ),
+        "csl": to_csl_json(records).encode("utf-8", "backslashreplace"),
     }
 
 

@@ -56,10 +56,20 @@ _WHITESPACE = re.compile(r"\s+")
 _LEADING_NAME = re.compile(r"^(\w[\w.+\-]*):\s+")
 
 
+def _visible(char: str) -> str:
+    category = unicodedata.category(char)
+    if category in ("Cc", "Zl", "Zp"):  # controls, line and paragraph separators
+        return " "
+    if category == "Cf":  # invisible format marks (soft hyphen, RTL mark, joiners)
+        return ""
+    if category == "Cs":  # a lone surrogate cannot be encoded at all
+        return "\ufffd"
+    return char
+
+
 def clean_text(text: str) -> str:
-    """One line of text: control characters and line breaks become single spaces."""
-    visible = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
-    return _WHITESPACE.sub(" ", visible).strip()
+    """One line of text: line breaks and controls become single spaces, invisible marks go."""
+    return _WHITESPACE.sub(" ", "".join(_visible(ch) for ch in text)).strip()
 
 
 def to_latex(text: str) -> str:
