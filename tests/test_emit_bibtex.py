@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import bibtexparser
 import pytest
 
@@ -106,3 +108,10 @@ def test_hostile_title_keeps_the_file_valid(title: str) -> None:
 def test_records_without_keys_are_refused() -> None:
     with pytest.raises(ValueError, match="without a citation key"):
         to_bibtex(mixed_records())
+
+
+def test_duplicate_keys_are_refused() -> None:
+    records = assign_keys(mixed_records()[:2], {})
+    clash = [records[0], dataclasses.replace(records[1], key=records[0].key)]
+    with pytest.raises(ValueError, match="duplicate citation keys"):
+        to_bibtex(clash)

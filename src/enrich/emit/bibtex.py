@@ -11,6 +11,7 @@ are written three ways because the tools disagree: biblatex reads `eprinttype`
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import bibtexparser
@@ -46,14 +47,14 @@ def bibtex_type(record: EnrichedRecord) -> str:
     if is_arxiv_only(record):
         return "misc"
     has_basics = bool(author_names(record)) and year_of(record) is not None
-    venue = venue_name(record) if record.venue_full or record.venue else None
-    if record.entry_type in ("inproceedings", "article") and has_basics and venue:
-        return record.entry_type
-    if record.entry_type == "book" and has_basics and record.publisher:
-        return "book"
-    if record.entry_type == "incollection" and has_basics and venue and record.publisher:
-        return "incollection"
-    return "misc"
+    has_venue = bool(record.venue_full or record.venue)
+    required = {
+        "inproceedings": has_venue,
+        "article": has_venue,
+        "book": bool(record.publisher),
+        "incollection": has_venue and bool(record.publisher),
+    }
+    return record.entry_type if has_basics and required.get(record.entry_type) else "misc"
 
 
 def _note(record: EnrichedRecord) -> str | None:
@@ -113,12 +114,13 @@ def to_bibtex(records: Sequence[EnrichedRecord]) -> str:
     missing = [r.entry.title for r in records if not r.key]
     if missing:
         raise ValueError(f"records without a citation key: {missing[:3]}")
+    duplicates = sorted(key for key, n in Counter(r.key for r in records).items() if n > 1)
+    if duplicates:
+        raise ValueError(f"duplicate citation keys: {duplicates}")
     library = bibtexparser.Library()
     for record in records:
         fields = [Field(name, value) for name, value in bibtex_fields(record)]
         library.add(BibEntry(bibtex_type(record), record.key, fields))
-    if library.failed_blocks:
-        raise ValueError(f"duplicate citation keys: {[b.key for b in library.failed_blocks]}")
     style = bibtexparser.BibtexFormat()
     style.indent = "  "
     style.block_separator = "\n"
