@@ -1,0 +1,78 @@
+"""Stage 4: write the enriched records as BibTeX, CSV, JSON and CSL-JSON.
+
+Outputs are named after the input (mlsys-reading-list.md gives
+mlsys-reading-list.bib, .csv, .json, .csl.json), written atomically, and
+deterministic: the same records give byte-identical files, in the list's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from enrich.emit.bibtex import to_bibtex
+from enrich.emit.csl import to_csl_json
+from enrich.emit.csv import to_csv
+from enrich.emit.files import write_atomically
+from enrich.emit.json import load_previous_keys, load_records, to_json
+from enrich.emit.keys import assign_keys, keys_by_identity
+from enrich.models import EnrichedRecord
+
+__all__ = [
+    "assign_keys",
+    "keys_by_identity",
+    "load_previous_keys",
+    "load_records",
+    "output_paths",
+    "render_outputs",
+    "write_outputs",
+]
+
+
+def output_paths(input_path: Path, out_dir: Path) -> dict[str, Path]:
+    """Where each output of `input_path` goes: {"bib": ..., "csv": ..., "json": ..., "csl": ...}."""
+    stem = Path(input_path).stem
+    out_dir = Path(out_dir)
+    return {
+        "bib": out_dir / f"{stem}.bib",
+        "csv": out_dir / f"{stem}.csv",
+        "json": out_dir / f"{stem}.json",
+        "csl": out_dir / f"{stem}.csl.json",
+    }
+
+
+def render_outputs(
+    records: Sequence[EnrichedRecord], input_path: Path, input_bytes: bytes
+) -> dict[str, bytes]:
+    """Every output's bytes for records that already carry unique keys (no I/O)."""
+    return {
+        "bib": to_bibtex(records).encode("utf-8"),
+        "csv": to_csv(records),
+        # A lone surrogate (possible in JSON from a service) is written as its \uXXXX escape.
+        "json": to_json(records, Path(input_path).as_posix(), input_bytes).encode(
+            "utf-8", "backslashreplace"
+        ),
+        "csl": to_csl_json(records).encode("utf-8", "backslashreplace"),
+    }
+
+
+def write_outputs(
+    records: Sequence[EnrichedRecord],
+    input_path: Path,
+    out_dir: Path,
+    previous_keys: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Give every record its stable key, then write the four outputs; returns their paths.
+
+    `previous_keys` (identity -> key) defaults to the keys in the JSON output
+    already in `out_dir`, so a paper keeps its key from run to run. Every output
+    is rendered before any is written, so a failure leaves the old files intact.
+    """
+    paths = output_paths(input_path, out_dir)
+    if previous_keys is None:
+        previous_keys = load_previous_keys(paths["json"])
+    keyed = assign_keys(records, previous_keys)
+    rendered = render_outputs(keyed, input_path, Path(input_path).read_bytes())
+    for name, data in rendered.items():
+        write_atomically(paths[name], data)
+    return [paths[name] for name in rendered]

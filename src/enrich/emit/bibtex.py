@@ -1,0 +1,127 @@
+"""The .bib output, written with bibtexparser's writer.
+
+Field values are LaTeX-escaped here (see `latex`), so the file compiles with
+pdflatex + bibtex and with biblatex + biber, and imports into Zotero. arXiv ids
+are written three ways because the tools disagree: biblatex reads `eprinttype`
+(and maps `archivePrefix` to it), Zotero's importer reads only `eprint` with
+`eprinttype`, and classic styles print neither, so arXiv-only papers also get
+`howpublished = {arXiv:...}`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import bibtexparser
+from bibtexparser.model import Entry as BibEntry
+from bibtexparser.model import Field
+
+from enrich.emit.fields import (
+    author_names,
+    is_arxiv_only,
+    primary_url,
+    title_of,
+    venue_name,
+    year_of,
+)
+from enrich.emit.latex import title_to_latex, to_latex, url_for_bibtex
+from enrich.emit.names import bibtex_name
+from enrich.models import EnrichedRecord
+
+_PAGE_RANGE = re.compile(r"^\s*([\w:.]+)\s*[-\u2010-\u2015]+\s*([\w:.]+)\s*$")
+
+
+def _pages(pages: str) -> str:
+    match = _PAGE_RANGE.match(pages)
+    return f"{match.group(1)}--{match.group(2)}" if match else to_latex(pages)
+
+
+def bibtex_type(record: EnrichedRecord) -> str:
+    """The entry type, downgraded to @misc where a classic style would warn.
+
+    plain.bst warns ("empty booktitle", "empty year", ...) when a required field
+    is missing; a @misc with what is known compiles cleanly.
+    """
+    if is_arxiv_only(record):
+        return "misc"
+    has_basics = bool(author_names(record)) and year_of(record) is not None
+    has_venue = bool(record.venue_full or record.venue)
+    required = {
+        "inproceedings": has_venue,
+        "article": has_venue,
+        "book": bool(record.publisher),
+        "incollection": has_venue and bool(record.publisher),
+    }
+    return record.entry_type if has_basics and required.get(record.entry_type) else "misc"
+
+
+def _note(record: EnrichedRecord) -> str | None:
+    notes = list(record.match.notes)
+    if record.match.status != "matched":
+        notes.insert(0, f"enrich: {record.match.status}")
+    if record.stale:
+        notes.append("enrich: kept from a previous run")
+    return "; ".join(notes) or None
+
+
+def bibtex_fields(record: EnrichedRecord) -> list[tuple[str, str]]:
+    """The (field, LaTeX value) pairs of one entry, in a fixed order."""
+    entry_type = bibtex_type(record)
+    fields: list[tuple[str, str | None]] = [
+        ("title", title_to_latex(title_of(record))),
+        ("author", " and ".join(bibtex_name(n) for n in author_names(record)) or None),
+    ]
+    venue = venue_name(record)
+    if entry_type in ("inproceedings", "incollection"):
+        fields.append(("booktitle", to_latex(venue or "")))
+    elif entry_type == "article":
+        fields.append(("journal", to_latex(venue or "")))
+    year = year_of(record)
+    fields.append(("year", str(year) if year is not None else None))
+    if entry_type in ("article", "book"):
+        fields.append(("volume", record.volume and to_latex(record.volume)))
+        fields.append(("number", record.number and to_latex(record.number)))
+    elif entry_type in ("inproceedings", "incollection"):
+        # plain.bst warns when a proceedings entry has both volume and number.
+        fields.append(("volume", record.volume and to_latex(record.volume)))
+    fields.append(("pages", record.pages and _pages(record.pages)))
+    fields.append(("publisher", record.publisher and to_latex(record.publisher)))
+    fields.append(("doi", record.doi and url_for_bibtex(record.doi)))
+    url = primary_url(record)
+    fields.append(("url", url and url_for_bibtex(url)))
+    if record.ids.arxiv:
+        arxiv = url_for_bibtex(record.ids.arxiv)
+        fields += [("eprint", arxiv), ("eprinttype", "arxiv"), ("archiveprefix", "arXiv")]
+    if entry_type == "misc":
+        if is_arxiv_only(record):
+            fields.append(("howpublished", f"arXiv:{to_latex(record.ids.arxiv or '')}"))
+        elif record.entry.venue:
+            fields.append(("howpublished", to_latex(record.entry.venue)))
+    sections = [to_latex(s) for s in record.entry.sections]
+    fields.append(("keywords", ", ".join(sections) or None))
+    note = _note(record)
+    fields.append(("note", note and to_latex(note)))
+    if not author_names(record):
+        # plain.bst sorts by author, else by the `key` field, and warns without both.
+        fields.append(("key", to_latex(record.key)))
+    return [(name, value) for name, value in fields if value]
+
+
+def to_bibtex(records: Sequence[EnrichedRecord]) -> str:
+    """The .bib text for records that already carry unique keys, in their order."""
+    missing = [r.entry.title for r in records if not r.key]
+    if missing:
+        raise ValueError(f"records without a citation key: {missing[:3]}")
+    duplicates = sorted(key for key, n in Counter(r.key for r in records).items() if n > 1)
+    if duplicates:
+        raise ValueError(f"duplicate citation keys: {duplicates}")
+    library = bibtexparser.Library()
+    for record in records:
+        fields = [Field(name, value) for name, value in bibtex_fields(record)]
+        library.add(BibEntry(bibtex_type(record), record.key, fields))
+    style = bibtexparser.BibtexFormat()
+    style.indent = "  "
+    style.block_separator = "\n"
+    return bibtexparser.write_string(library, bibtex_format=style)
