@@ -2,7 +2,7 @@
 
 Titles, venues, years, DOIs, DBLP keys, arXiv ids, first authors' family names,
 author counts and the Orca/Paella pages are copied from
-/work/shared/fixtures/papers_part1.json (public sources). Everything those facts
+tests/fixtures/papers_part1.json (public sources). Everything those facts
 do not give is obviously synthetic: given names are "Example", co-authors are
 "<Name> Example", pages elsewhere are absent, paperIds start with "fixture-".
 """
