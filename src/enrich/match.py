@@ -51,7 +51,7 @@ _AGAINST = ("disagree", "foreign")
 AuthorEvidence = Literal["agree", "disagree", "unknown"]
 Reason = Literal["title", "reworded", "name", "override"]
 
-_HEAD_SEPARATOR = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
+_HEAD_SEPARATOR = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s)\s*")
 _DBLP_HOMONYM = re.compile(r"\s+\d{4}$")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 
