@@ -1,0 +1,579 @@
+"""choose_record on real tricky cases from /work/shared/fixtures/papers_part1.json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from enrich.match import (
+    COMPANION,
+    EXACT,
+    HIGH,
+    REWORDED,
+    choose_record,
+    no_decision,
+    title_similarity,
+)
+from enrich.models import Candidate, Entry
+from enrich.overrides import Override
+from fixture_records import corr, dblp, entry
+
+PAGED = "Efficient Memory Management for Large Language Model Serving with PagedAttention"
+PAGED_SOSP = dblp(
+    PAGED, "SOSP", 2023, "conf/sosp/KwonLZ0ZY0ZS23", doi="10.1145/3600006.3613165", first="Kwon"
+)
+PAGED_CORR = corr(PAGED, "2309.06180", first="Kwon")
+ORCA_LIST = "Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks"
+ORCA = dblp(
+    "Orca: A Distributed Serving System for Transformer-Based Generative Models",
+    "OSDI",
+    2022,
+    "conf/osdi/YuJKKC22",
+    first="Yu",
+)
+PAELLA_LIST = "Paella: Low-latency Model Serving with Virtualized GPU Scheduling"
+PAELLA = dblp(
+    "Paella: Low-latency Model Serving with Software-defined GPU Scheduling",
+    "SOSP",
+    2023,
+    "conf/sosp/ExampleNg23",
+    doi="10.1145/3600006.3613163",
+    first="Ng",
+)
+REEF_LIST = "Achieving μs-scale Preemption for Concurrent GPU-accelerated DNN Inferences"
+REEF = dblp(
+    "Microsecond-scale Preemption for Concurrent GPU-accelerated DNN Inferences",
+    "OSDI",
+    2022,
+    "conf/osdi/ExampleHan22",
+    first="Han",
+)
+MULAYER_LIST = (
+    "μLayer: Low Latency On-Device Inference Using Cooperative Single-Layer Acceleration "
+    "and Processor-Friendly Quantization"
+)
+MULAYER = dblp(
+    MULAYER_LIST.replace("μ", "µ"),
+    "EuroSys",
+    2019,
+    "conf/eurosys/ExampleKim19",
+    doi="10.1145/3302424.3303950",
+    first="Kim",
+)
+PIPEDREAM_LIST = "PipeDream: Generalized Pipeline Parallelism for DNN Training"
+PIPEDREAM_19 = dblp(
+    PIPEDREAM_LIST,
+    "SOSP",
+    2019,
+    "conf/sosp/ExampleNarayanan19",
+    doi="10.1145/3341301.3359646",
+    first="Narayanan",
+)
+PIPEDREAM_18 = corr(
+    "PipeDream: Fast and Efficient Pipeline Parallel DNN Training", "1806.03377", first="Narayanan"
+)
+POSEIDON_LIST = (
+    "Poseidon: An Efficient Communication Architecture for Distributed Deep Learning on GPU "
+    "Clusters"
+)
+POSEIDON_17 = dblp(
+    POSEIDON_LIST,
+    "USENIX Annual Technical Conference",
+    2017,
+    "conf/usenix/ExampleZhang17",
+    first="Zhang",
+)
+POSEIDON_17_CORR = corr(
+    POSEIDON_LIST, "1706.03292", key="journals/corr/ExampleZhang17", first="Zhang"
+)
+POSEIDON_15 = corr(
+    "Poseidon: A System Architecture for Efficient GPU-based Deep Learning on Multiple Machines",
+    "1512.06216",
+    key="journals/corr/ExampleZhang15",
+    first="Zhang",
+)
+OPTIMUS_CC_LIST = (
+    "Optimus-CC: Efficient Large NLP Model Training with 3D Parallelism Aware Communication "
+    "Compression"
+)
+OPTIMUS_CC = dblp(
+    OPTIMUS_CC_LIST,
+    "ASPLOS",
+    2023,
+    "conf/asplos/ExampleSong23",
+    doi="10.1145/3575693.3575712",
+    first="Song",
+)
+OPTIMUS_LIST = "Optimus: An Efficient Dynamic Resource Scheduler for Deep Learning Clusters"
+OPTIMUS = dblp(OPTIMUS_LIST, "EuroSys", 2018, "conf/eurosys/ExampleOptimus18")
+HOROVOD_LIST = "Horovod: fast and easy distributed deep learning in TensorFlow"
+HOROVOD = corr(HOROVOD_LIST, "1802.05799", key="journals/corr/ExampleSergeev18", first="Sergeev")
+CLOCKWORK_LIST = "Serving DNNs like Clockwork: Performance Predictability from the Bottom Up"
+CLOCKWORK = dblp(CLOCKWORK_LIST, "OSDI", 2020, "conf/osdi/GujaratiKAHKVM20", first="Gujarati")
+CLOCKWORK_CORR = corr(CLOCKWORK_LIST, "2006.02464", first="Gujarati")
+FLEXGEN_LIST = (
+    "FlexGen: High-Throughput Generative Inference of Large Language Models with a Single GPU"
+)
+FLEXGEN_CORR = corr(FLEXGEN_LIST, "2303.06865", first="Sheng")
+INFAAS_LIST = "INFaaS: Automated Model-less Inference Serving"
+INFAAS = dblp(
+    INFAAS_LIST,
+    "USENIX Annual Technical Conference",
+    2021,
+    "conf/usenix/ExampleRomero21",
+    first="Romero",
+)
+INFAAS_CORR = corr(
+    "INFaaS: A Model-less and Managed Inference Serving System", "1905.13348", first="Romero"
+)
+THEMIS_LIST = "Themis: Fair and Efficient GPU Cluster Scheduling"
+THEMIS = dblp(THEMIS_LIST, "NSDI", 2020, "conf/nsdi/ExampleMahajan20", first="Mahajan")
+THEMIS_CORR = corr(
+    "Themis: Fair and Efficient GPU Cluster Scheduling for Machine Learning Workloads",
+    "1907.01484",
+    first="Mahajan",
+)
+PIPETRANSFORMER_LIST = (
+    "PipeTransformer: Automated Elastic Pipelining for Distributed Training of Large-scale Models"
+)
+PIPETRANSFORMER = dblp(PIPETRANSFORMER_LIST, "ICML", 2021, "conf/icml/ExampleHe21", first="He")
+PIPETRANSFORMER_CORR = corr(
+    "PipeTransformer: Automated Elastic Pipelining for Distributed Training of Transformers",
+    "2102.03161",
+    first="He",
+)
+PS_LIST = "Scaling Distributed Machine Learning with the Parameter Server"
+PS_OSDI = dblp(PS_LIST, "OSDI", 2014, "conf/osdi/ExampleLi14", first="Li")
+# The fixture: citegraph attaches this ACM DOI to the title; it is NOT the OSDI paper.
+PS_ELSEWHERE = dblp(
+    PS_LIST,
+    "BigDataScience",
+    2014,
+    "conf/bigdatascience/Example14",
+    doi="10.1145/2640087.2644155",
+    first="Li",
+)
+DFX_LIST = (
+    "DFX: A Low-latency Multi-FPGA Appliance for Accelerating Transformer-based Text Generation"
+)
+DFX_MICRO = dblp(
+    DFX_LIST,
+    "MICRO",
+    2022,
+    "conf/micro/ExampleHong22",
+    doi="10.1109/MICRO56248.2022.00051",
+    first="Hong",
+)
+DFX_HOTCHIPS = dblp(DFX_LIST, "HCS", 2022, "conf/hotchips/ExampleHong22", first="Hong")
+MLPERF_LIST = "MLPerf Inference Benchmark"
+MLPERF = dblp(
+    MLPERF_LIST,
+    "ISCA",
+    2020,
+    "conf/isca/ExampleReddi20",
+    doi="10.1109/ISCA45697.2020.00045",
+    first="Reddi",
+)
+MLPERF_MOBILE = dblp(
+    "MLPerf Mobile Inference Benchmark", "MLSys", 2022, "conf/mlsys/ExampleMobile22", first="Reddi"
+)
+MLPERF_TRAINING = dblp("MLPerf Training Benchmark", "MLSys", 2020, "conf/mlsys/ExampleTraining20")
+NEXUS = dblp(
+    "Nexus: A GPU Cluster Engine for Accelerating DNN-Based Video Analysis",
+    "SOSP",
+    2019,
+    "conf/sosp/ShenCJZKPKS19",
+    doi="10.1145/3341301.3359658",
+    first="Shen",
+)
+NEXUS_ELSEWHERE = dblp(
+    "Nexus: An Example Paper at Another Venue", "OSDI", 2019, "conf/osdi/ExampleNexus19"
+)
+NEXUS_TWIN = dblp(
+    "Nexus: An Example Second Paper with the Same Name", "SOSP", 2019, "conf/sosp/ExampleNexus19"
+)
+GANDIVA_FAIR_LIST = (
+    "Balancing Efficiency and Fairness in Heterogeneous GPU Clusters for Deep Learning"
+)
+GANDIVA_FAIR = dblp(
+    GANDIVA_FAIR_LIST,
+    "EuroSys",
+    2020,
+    "conf/eurosys/ExampleChaudhary20",
+    doi="10.1145/3342195.3387555",
+    first="Chaudhary",
+)
+GEEPS_LIST = (
+    "GeePS: Scalable Deep Learning on Distributed GPUs with a GPU-specialized Parameter Server"
+)
+GEEPS = dblp(
+    GEEPS_LIST,
+    "EuroSys",
+    2016,
+    "conf/eurosys/ExampleCui16",
+    doi="10.1145/2901318.2901323",
+    first="Cui",
+)
+DISTBELIEF_LIST = "Large Scale Distributed Deep Networks"
+DISTBELIEF = dblp(DISTBELIEF_LIST, "NIPS", 2012, "conf/nips/ExampleDean12", first="Dean")
+GPIPE_LIST = "GPipe: Efficient Training of Giant Neural Networks using Pipeline Parallelism"
+GPIPE = dblp(GPIPE_LIST, "NeurIPS", 2019, "conf/nips/ExampleHuang19", first="Huang")
+PHILLY_LIST = "Analysis of Large-Scale Multi-Tenant GPU Clusters for DNN Training Workloads"
+PHILLY = dblp(
+    PHILLY_LIST,
+    "USENIX Annual Technical Conference",
+    2019,
+    "conf/usenix/ExampleJeon19",
+    first="Jeon",
+)
+CHIMERA_LIST = (
+    "Chimera: Efficiently Training Large-Scale Neural Networks with Bidirectional Pipelines"
+)
+CHIMERA = dblp(
+    CHIMERA_LIST, "SC", 2021, "conf/sc/ExampleLi21", doi="10.1145/3458817.3476145", first="Li"
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    entry: Entry
+    candidates: tuple[Candidate, ...]
+    status: str
+    key: str | None = None
+    """DBLP key of the chosen record (None when nothing must be chosen)."""
+    note: str | None = None
+    """A substring one of the notes must contain; None: there must be no note."""
+    companion: str | None = None
+    alternatives: tuple[str, ...] = field(default=())
+
+
+CASES = {
+    "published SOSP record over its CoRR copy, CoRR kept as companion": Case(
+        entry("[SOSP '23]", PAGED),
+        (PAGED_CORR, PAGED_SOSP),
+        "matched",
+        "conf/sosp/KwonLZ0ZY0ZS23",
+        companion="journals/corr/abs-2309-06180",
+    ),
+    "Orca: list wording differs, venue and year confirm": Case(
+        entry("[OSDI '22]", ORCA_LIST),
+        (ORCA,),
+        "matched",
+        "conf/osdi/YuJKKC22",
+        note="title differs",
+    ),
+    "Paella: list wording differs, venue and year confirm": Case(
+        entry("[SOSP '23]", PAELLA_LIST),
+        (PAELLA, PAGED_SOSP),
+        "matched",
+        PAELLA.ids.dblp,
+        note="Software-defined",
+    ),
+    "Orca's wording with the wrong year is not enough": Case(
+        entry("[OSDI '21]", ORCA_LIST),
+        (ORCA,),
+        "unmatched",
+        alternatives=(ORCA.ids.dblp,),
+    ),
+    "μs-scale in the list finds Microsecond-scale": Case(
+        entry("[OSDI '22]", REEF_LIST),
+        (REEF,),
+        "matched",
+        REEF.ids.dblp,
+        note="Microsecond",
+    ),
+    "Greek mu in the list, micro sign in the record": Case(
+        entry("[EuroSys '19]", MULAYER_LIST),
+        (MULAYER,),
+        "matched",
+        MULAYER.ids.dblp,
+    ),
+    "PipeDream 2019, not the 2018 PipeDream preprint (a different paper)": Case(
+        entry("[SOSP '19]", PIPEDREAM_LIST),
+        (PIPEDREAM_18, PIPEDREAM_19),
+        "matched",
+        PIPEDREAM_19.ids.dblp,
+    ),
+    "only the 2018 PipeDream paper found: never it": Case(
+        entry("[SOSP '19]", PIPEDREAM_LIST),
+        (PIPEDREAM_18,),
+        "unmatched",
+        alternatives=(PIPEDREAM_18.ids.dblp,),
+    ),
+    "Poseidon 2017 with its preprint, not Poseidon 2015": Case(
+        entry("[ATC '17]", POSEIDON_LIST),
+        (POSEIDON_15, POSEIDON_17_CORR, POSEIDON_17),
+        "matched",
+        POSEIDON_17.ids.dblp,
+        companion="journals/corr/ExampleZhang17",
+    ),
+    "only Poseidon 2015 found: never it": Case(
+        entry("[ATC '17]", POSEIDON_LIST),
+        (POSEIDON_15,),
+        "unmatched",
+        alternatives=(POSEIDON_15.ids.dblp,),
+    ),
+    "Optimus-CC, not Optimus": Case(
+        entry("[ASPLOS '23]", OPTIMUS_CC_LIST),
+        (OPTIMUS, OPTIMUS_CC),
+        "matched",
+        OPTIMUS_CC.ids.dblp,
+    ),
+    "Optimus, not Optimus-CC": Case(
+        entry("[EuroSys '18]", OPTIMUS_LIST),
+        (OPTIMUS_CC, OPTIMUS),
+        "matched",
+        OPTIMUS.ids.dblp,
+    ),
+    "only Optimus found for Optimus-CC: never it": Case(
+        entry("[ASPLOS '23]", OPTIMUS_CC_LIST),
+        (OPTIMUS,),
+        "unmatched",
+    ),
+    "arXiv-only Horovod: the CoRR record, no note": Case(
+        entry("[arXiv '18]", HOROVOD_LIST),
+        (HOROVOD,),
+        "matched",
+        HOROVOD.ids.dblp,
+    ),
+    "label says arXiv but a published version exists: the published one, noted": Case(
+        entry("[arXiv '20]", CLOCKWORK_LIST),
+        (CLOCKWORK_CORR, CLOCKWORK),
+        "matched",
+        CLOCKWORK.ids.dblp,
+        note="published at OSDI 2020",
+        companion=CLOCKWORK_CORR.ids.dblp,
+    ),
+    "label says ICML, only the preprint found: the preprint, noted": Case(
+        entry("[ICML '23]", FLEXGEN_LIST),
+        (FLEXGEN_CORR,),
+        "matched",
+        FLEXGEN_CORR.ids.dblp,
+        note="only the arXiv preprint",
+    ),
+    "INFaaS: published record, preprint under another title is no companion": Case(
+        entry("[ATC '21]", INFAAS_LIST),
+        (INFAAS_CORR, INFAAS),
+        "matched",
+        INFAAS.ids.dblp,
+    ),
+    "INFaaS: only the differently titled 2019 preprint: not confident": Case(
+        entry("[ATC '21]", INFAAS_LIST),
+        (INFAAS_CORR,),
+        "unmatched",
+    ),
+    "Themis: only the longer-titled preprint: not confident": Case(
+        entry("[NSDI '20]", THEMIS_LIST),
+        (THEMIS_CORR,),
+        "unmatched",
+    ),
+    "PipeTransformer: reworded preprint by the same first author is the companion": Case(
+        entry("[ICML '21]", PIPETRANSFORMER_LIST),
+        (PIPETRANSFORMER_CORR, PIPETRANSFORMER),
+        "matched",
+        PIPETRANSFORMER.ids.dblp,
+        companion=PIPETRANSFORMER_CORR.ids.dblp,
+    ),
+    "same title at another venue with a wrong DOI: the label's OSDI record": Case(
+        entry("[OSDI '14]", PS_LIST),
+        (PS_ELSEWHERE, PS_OSDI),
+        "matched",
+        PS_OSDI.ids.dblp,
+    ),
+    "same title only at a venue the label does not name: never it": Case(
+        entry("[OSDI '14]", PS_LIST),
+        (PS_ELSEWHERE,),
+        "unmatched",
+        alternatives=(PS_ELSEWHERE.ids.dblp,),
+    ),
+    "DFX at MICRO, not the same-title Hot Chips poster": Case(
+        entry("[MICRO '22]", DFX_LIST),
+        (DFX_HOTCHIPS, DFX_MICRO),
+        "matched",
+        DFX_MICRO.ids.dblp,
+    ),
+    "two same-title versions and no label: ambiguous": Case(
+        entry(None, DFX_LIST),
+        (DFX_HOTCHIPS, DFX_MICRO),
+        "ambiguous",
+        alternatives=(DFX_MICRO.ids.dblp, DFX_HOTCHIPS.ids.dblp),
+    ),
+    "MLPerf Inference at ISCA among the MLPerf family": Case(
+        entry("[ISCA '20]", MLPERF_LIST),
+        (MLPERF_MOBILE, MLPERF_TRAINING, MLPERF),
+        "matched",
+        MLPERF.ids.dblp,
+    ),
+    "MLPerf Inference absent: neither Mobile nor Training": Case(
+        entry("[ISCA '20]", MLPERF_LIST),
+        (MLPERF_MOBILE, MLPERF_TRAINING),
+        "unmatched",
+    ),
+    "name-only bullet resolved by venue and year": Case(
+        entry("[SOSP '19]", "Nexus"),
+        (NEXUS_ELSEWHERE, NEXUS),
+        "matched",
+        NEXUS.ids.dblp,
+        note="only the name",
+    ),
+    "name-only bullet, two papers of that name at that venue and year: ambiguous": Case(
+        entry("[SOSP '19]", "Nexus"),
+        (NEXUS, NEXUS_TWIN),
+        "ambiguous",
+        alternatives=(NEXUS.ids.dblp, NEXUS_TWIN.ids.dblp),
+    ),
+    "name-only bullet with the wrong year: unmatched": Case(
+        entry("[SOSP '18]", "Nexus"),
+        (NEXUS,),
+        "unmatched",
+    ),
+    "year off by one: matched with a note": Case(
+        entry("[EuroSys '19]", GANDIVA_FAIR_LIST),
+        (GANDIVA_FAIR,),
+        "matched",
+        GANDIVA_FAIR.ids.dblp,
+        note="the list says 2019, the record says 2020",
+    ),
+    "year off by two: not confident": Case(
+        entry("[EuroSys '14]", GEEPS_LIST),
+        (GEEPS,),
+        "unmatched",
+    ),
+    "label names the wrong conference: matched with a note": Case(
+        entry("[EuroSys '20]", THEMIS_LIST),
+        (THEMIS,),
+        "matched",
+        THEMIS.ids.dblp,
+        note="the list says EuroSys, the record says NSDI",
+    ),
+    "NIPS label, NIPS record: no note": Case(
+        entry("[NIPS '12]", DISTBELIEF_LIST),
+        (DISTBELIEF,),
+        "matched",
+        DISTBELIEF.ids.dblp,
+    ),
+    "NIPS label, NeurIPS record: no note": Case(
+        entry("[NIPS '19]", GPIPE_LIST),
+        (GPIPE,),
+        "matched",
+        GPIPE.ids.dblp,
+    ),
+    "ATC label, DBLP's long USENIX name: no note": Case(
+        entry("[ATC '19]", PHILLY_LIST),
+        (PHILLY,),
+        "matched",
+        PHILLY.ids.dblp,
+    ),
+    "the list's stray apostrophe [SC '21']": Case(
+        entry("[SC '21']", CHIMERA_LIST),
+        (CHIMERA,),
+        "matched",
+        CHIMERA.ids.dblp,
+    ),
+    "authors from a .bib agree": Case(
+        entry("[SOSP '23]", PAGED, authors=("Kwon, W.", "Ann Example")),
+        (PAGED_SOSP,),
+        "matched",
+        PAGED_SOSP.ids.dblp,
+    ),
+    "authors from a .bib disagree: never matched": Case(
+        entry("[SOSP '23]", PAGED, authors=("Zed Nobody", "Yan Nobody")),
+        (PAGED_SOSP,),
+        "unmatched",
+    ),
+    "DBLP's record and S2's copy of it are one paper, DBLP decides": Case(
+        entry("[SOSP '19]", NEXUS.title),
+        (
+            dblp(
+                NEXUS.title,
+                "SOSP",
+                2019,
+                NEXUS.ids.dblp or "",
+                doi=NEXUS.doi,
+                source="s2",
+                s2_id="fixture-nexus",
+            ),
+            NEXUS,
+        ),
+        "matched",
+        NEXUS.ids.dblp,
+    ),
+    "no candidates at all": Case(entry("[OSDI '22]", ORCA_LIST), (), "unmatched"),
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_choose_record(case: Case) -> None:
+    decision = choose_record(case.entry, case.candidates)
+    match = decision.match
+    assert match.status == case.status, match.notes
+    chosen_key = decision.chosen.ids.dblp if decision.chosen else None
+    assert chosen_key == case.key
+    if case.note is None:
+        assert match.status != "matched" or match.notes == ()
+    else:
+        assert any(case.note in note for note in match.notes), match.notes
+    companion = decision.preprint.ids.dblp if decision.preprint else None
+    assert companion == case.companion
+    alternative_keys = [a.dblp_key for a in match.alternatives]
+    assert all(key in alternative_keys for key in case.alternatives), alternative_keys
+    if match.status == "matched":
+        assert 0 <= (match.score or 0) <= 100
+        assert match.decided_by == decision.chosen.source  # type: ignore[union-attr]
+    else:
+        assert decision.chosen is None and match.notes
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "lower", "upper"),
+    [
+        # Each threshold sits between a pair that must pass and one that must not.
+        (REEF_LIST, REEF.title, HIGH, 100),
+        ("MLPerf Inference Benchmark", "MLPerf Mobile Inference Benchmark", REWORDED, HIGH),
+        (ORCA_LIST, ORCA.title, REWORDED, HIGH),
+        (PAELLA_LIST, PAELLA.title, REWORDED, HIGH),
+        (PIPEDREAM_LIST, PIPEDREAM_18.title, 0, REWORDED),
+        (MLPERF_LIST, MLPERF_TRAINING.title, 0, REWORDED),
+        (PIPETRANSFORMER_LIST, PIPETRANSFORMER_CORR.title, COMPANION, HIGH),
+        (THEMIS_LIST, THEMIS_CORR.title, 0, COMPANION),
+        ("Pretzel: Opening the Black Box", "PRETZEL: Opening the Black Box.", EXACT, 100),
+    ],
+)
+def test_thresholds_sit_between_real_cases(a: str, b: str, lower: float, upper: float) -> None:
+    assert lower <= title_similarity(a, b) <= upper
+
+
+PIN = Override(
+    origin="data/overrides.csv:2", action="pin", title=POSEIDON_LIST, dblp_key=POSEIDON_15.ids.dblp
+)
+
+
+def test_override_pin_wins_over_the_scores() -> None:
+    decision = choose_record(entry("[ATC '17]", POSEIDON_LIST), (POSEIDON_17, POSEIDON_15), PIN)
+    assert decision.chosen is POSEIDON_15
+    assert decision.match.decided_by == "override"
+    assert decision.match.status == "matched"
+    assert "pinned by data/overrides.csv:2" in decision.match.notes
+    assert decision.override is PIN
+
+
+def test_override_pin_by_doi_and_missing_record() -> None:
+    by_doi = Override(origin="o.csv:3", action="pin", title=DFX_LIST, doi=DFX_MICRO.doi.upper())  # type: ignore[union-attr]
+    decision = choose_record(entry(None, DFX_LIST), (DFX_HOTCHIPS, DFX_MICRO), by_doi)
+    assert decision.chosen is DFX_MICRO
+    absent = choose_record(entry(None, DFX_LIST), (DFX_HOTCHIPS,), by_doi)
+    assert absent.chosen is None and absent.match.decided_by == "override"
+    assert any("not among the candidates" in n for n in absent.match.notes)
+
+
+def test_override_skip() -> None:
+    skip = Override(origin="o.csv:4", action="skip", title=PAGED)
+    decision = choose_record(entry("[SOSP '23]", PAGED), (PAGED_SOSP,), skip)
+    assert decision.match.status == "skipped" and decision.chosen is None
+    assert decision.match.decided_by == "override"
+
+
+def test_no_decision_for_service_errors() -> None:
+    decision = no_decision("error", "DBLP answered 503 three times")
+    assert decision.match.status == "error" and decision.chosen is None
