@@ -5,15 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixture_records import dblp, entry
 
 from enrich.errors import InputError
 from enrich.overrides import find_override, parse_overrides, read_overrides
+from fixture_records import dblp, entry
 
 GOOD = """title,key,dblp_key,doi,s2_id,action
 # settled by hand after reading review.md
-Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks,,conf/osdi/YuJKKC22,,,pin
-"Paella: Low-latency Model Serving with Virtualized GPU Scheduling",,,https://doi.org/10.1145/3600006.3613163,,
+Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks,,\
+conf/osdi/YuJKKC22,,,pin
+"Paella: Low-latency Model Serving with Virtualized GPU Scheduling",,,\
+https://doi.org/10.1145/3600006.3613163,,
 ,kwon2023efficient,,,,skip
 An Example Paper Nobody Wrote,,,,CorpusId:1,pin
 """

@@ -15,7 +15,7 @@ SAME_TITLE = [
     ("µLayer: Low Latency On-Device Inference", "μLayer: Low Latency On-Device Inference"),
     ("{$\\mu$Layer}: Low Latency On-Device Inference", "μLayer: Low Latency On-Device Inference"),
     (
-        "The Architectural Implications of Facebook’s DNN-based Personalized Recommendation",
+        "The Architectural Implications of Facebook\u2019s DNN-based Personalized Recommendation",
         "Architectural Implications of Facebook's DNN-based Personalized Recommendation",
     ),
     (
@@ -26,7 +26,7 @@ SAME_TITLE = [
         "A Generic Communication Scheduler for Distributed DNN Training Acceleration",
         "Generic Communication Scheduler for Distributed DNN Training Acceleration",
     ),
-    ("Spatio-Temporal Sharing", "Spatio–Temporal Sharing"),
+    ("Spatio-Temporal Sharing", "Spatio\u2013Temporal Sharing"),
     (
         "INFaaS: Managed & Model-less Inference Serving",
         "INFaaS: Managed and Model-less Inference Serving",

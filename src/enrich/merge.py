@@ -172,9 +172,32 @@ def _same_paper(chosen: Candidate, s2: Candidate) -> bool:
     return title_similarity(chosen.title, s2.title) >= SAME_PAPER
 
 
-def _family(name: str) -> str:
+def _name_keys(name: str) -> tuple[str, str, str]:
+    """Ways to recognise a person: full name, family name + first initial, family name."""
     parts = fold_to_ascii(name).replace(".", " ").split()
-    return parts[-1] if parts else ""
+    if not parts:
+        return ("", "", "")
+    family = parts[-1]
+    return (" ".join(parts), f"{family} {parts[0][0]}", family)
+
+
+def _partner(author: Author, theirs: list[Author]) -> Author | None:
+    """The S2 author who is this DBLP author: the first key that names exactly one person.
+
+    Family name alone counts only when one side gives no given name, so "Ann Example" is
+    never taken for "Bob Example"."""
+    mine = _name_keys(author.name)
+    for level in range(3):
+        same = [
+            t
+            for t in theirs
+            if mine[level]
+            and _name_keys(t.name)[level] == mine[level]
+            and (level < 2 or " " not in mine[0] or " " not in _name_keys(t.name)[0])
+        ]
+        if len(same) == 1:
+            return same[0]
+    return None
 
 
 def _merge_authors(
@@ -183,7 +206,8 @@ def _merge_authors(
     """DBLP's author list, each author given S2's id where S2 lists the same person.
 
     Authors align by position when both lists have the same length and family names, and by
-    family name otherwise; an S2 author who aligns with no one adds nothing.
+    name otherwise (full name, then family + initial, then family, each only when it names
+    one person); an S2 author who aligns with no one adds nothing.
     """
     if chosen is None or chosen.source == "s2":
         return (s2.authors if s2 else ()), "s2"
@@ -194,14 +218,14 @@ def _merge_authors(
         return base, "dblp"
     theirs = list(s2.authors)
     same_order = len(theirs) == len(base) and all(
-        _family(a.name) == _family(b.name) for a, b in zip(base, theirs, strict=True)
+        _name_keys(a.name)[2] == _name_keys(b.name)[2] for a, b in zip(base, theirs, strict=True)
     )
     merged = []
     for position, author in enumerate(base):
         if same_order:
             partner: Author | None = theirs[position]
         else:
-            partner = next((t for t in theirs if _family(t.name) == _family(author.name)), None)
+            partner = _partner(author, theirs)
             if partner is not None:
                 theirs.remove(partner)
         s2_id = author.s2_id or (partner.s2_id if partner else None)
