@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from enrich.match import title_similarity
@@ -392,3 +392,101 @@ def build_set(path: Path = FIXTURES, neighbours: int = 3) -> list[LabelledPaper]
             )
         )
     return labelled
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What matching and merging gave for one labelled paper."""
+
+    paper: LabelledPaper
+    status: str
+    key: str | None
+    doi: str | None
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Precision and recall of the chosen DBLP key and DOI over a labelled set."""
+
+    papers: int
+    matched: int
+    key_correct: int
+    key_wrong: int
+    doi_expected: int
+    doi_correct: int
+    doi_wrong: int
+
+    @property
+    def key_precision(self) -> float:
+        return self.key_correct / max(1, self.key_correct + self.key_wrong)
+
+    @property
+    def key_recall(self) -> float:
+        return self.key_correct / max(1, self.papers)
+
+    @property
+    def doi_precision(self) -> float:
+        return self.doi_correct / max(1, self.doi_correct + self.doi_wrong)
+
+    @property
+    def doi_recall(self) -> float:
+        return self.doi_correct / max(1, self.doi_expected)
+
+
+def run(papers: list[LabelledPaper], *, without_own: bool = False) -> list[Outcome]:
+    """Match and merge every paper (optionally with its own records removed)."""
+    from enrich.match import choose_record
+    from enrich.merge import merge_record
+
+    outcomes = []
+    for paper in papers:
+        candidates = paper.without_own_records() if without_own else paper.candidates
+        decision = choose_record(paper.entry, candidates)
+        record = merge_record(paper.entry, decision, None)
+        matched = decision.match.status == "matched"
+        outcomes.append(
+            Outcome(
+                paper=paper,
+                status=decision.match.status,
+                key=record.ids.dblp if matched else None,
+                doi=record.doi,
+                notes=decision.match.notes,
+            )
+        )
+    return outcomes
+
+
+def score(outcomes: list[Outcome], *, without_own: bool = False) -> Scores:
+    """Scores against the right answers; with the own records removed every answer is 'none'."""
+
+    def expected_key(o: Outcome) -> str | None:
+        return None if without_own else o.paper.expected_key
+
+    def expected_doi(o: Outcome) -> str | None:
+        return None if without_own else o.paper.expected_doi
+
+    return Scores(
+        papers=sum(1 for o in outcomes if expected_key(o)),
+        matched=sum(1 for o in outcomes if o.status == "matched"),
+        key_correct=sum(1 for o in outcomes if o.key and o.key == expected_key(o)),
+        key_wrong=sum(1 for o in outcomes if o.key and o.key != expected_key(o)),
+        doi_expected=sum(1 for o in outcomes if expected_doi(o)),
+        doi_correct=sum(
+            1 for o in outcomes if o.doi and o.doi.lower() == (expected_doi(o) or "").lower()
+        ),
+        doi_wrong=sum(
+            1 for o in outcomes if o.doi and o.doi.lower() != (expected_doi(o) or "").lower()
+        ),
+    )
+
+
+def name_only_variants(papers: list[LabelledPaper]) -> list[LabelledPaper]:
+    """The same papers written as bare system names ("[SOSP '19] Nexus") where a title has one."""
+    variants = []
+    for paper in papers:
+        head, colon, _ = paper.entry.title.partition(":")
+        if colon and len(head.split()) <= 3:
+            entry = replace(paper.entry, title=head.strip())
+            variants.append(replace(paper, entry=entry, trap="name-only bullet"))
+    return variants
