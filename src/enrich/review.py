@@ -116,14 +116,19 @@ def _render_one(record: EnrichedRecord) -> list[str]:
         out += [f"  - {_alternative(a)}" for a in match.alternatives]
     suggestion = _suggestion(record)
     if suggestion:
-        out += ["- to settle, add one line to the overrides file:", "", "  ```csv"]
+        if match.status == "matched":
+            lead = "- to confirm it, add this line to the overrides file (or pin another record):"
+        else:
+            lead = "- to settle it, add ONE of these lines to the overrides file:"
+        out += [lead, "", "  ```csv"]
         out += [f"  {line}" for line in suggestion]
         out.append("  ```")
     return out
 
 
 def _alternative(alt: Alternative) -> str:
-    ident = alt.dblp_key or alt.doi or alt.source
+    idents = [i for i in (alt.dblp_key, f"doi {alt.doi}" if alt.doi else None) if i]
+    ident = "; ".join(idents) or alt.source
     return f"{_md(alt.title)} ({alt.venue or '?'} {alt.year or '?'}; {ident}; score {alt.score:g})"
 
 
