@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -15,7 +15,7 @@ from enrich.match import (
     no_decision,
     title_similarity,
 )
-from enrich.models import Candidate, Entry
+from enrich.models import Candidate, Entry, Identifiers
 from enrich.overrides import Override
 from fixture_records import corr, dblp, entry
 
@@ -500,6 +500,25 @@ CASES = {
         NEXUS.ids.dblp,
     ),
     "no candidates at all": Case(entry("[OSDI '22]", ORCA_LIST), (), "unmatched"),
+    "S2 record with an empty venue (S2's 'unknown'): title decides": Case(
+        entry("[SOSP '19]", NEXUS.title),
+        (replace(NEXUS, source="s2", venue="", ids=Identifiers(s2="fixture-nexus")),),
+        "matched",
+        None,
+    ),
+    "label dates the paper by its arXiv year, published three years later": Case(
+        entry("[arXiv '17]", CLOCKWORK_LIST),
+        (CLOCKWORK,),
+        "matched",
+        CLOCKWORK.ids.dblp,
+        note="published at OSDI 2020",
+    ),
+    "an exact title and a reworded one both fit: the exact one, no tie": Case(
+        entry("[OSDI '22]", ORCA.title),
+        (ORCA, dblp(ORCA_LIST, "OSDI", 2022, "conf/osdi/ExampleOrcaReworded22")),
+        "matched",
+        ORCA.ids.dblp,
+    ),
 }
 
 

@@ -70,7 +70,7 @@ class Evidence:
     """Record year minus label year."""
     authors: AuthorEvidence
     score: float
-    """Title score adjusted by the label and authors, 0-100; ranks candidates."""
+    """Title score adjusted by the label and authors; ranks candidates (reported clipped 0-100)."""
     reason: Reason | None
     """Why the candidate is good enough to choose, or None when it is not."""
 
@@ -153,7 +153,7 @@ def _choose_version(entry: Entry, versions: list[Evidence], evidence: list[Evide
     return Decision(
         Match(
             status="matched",
-            score=round(picked.score, 1),
+            score=_reported(picked.score),
             decided_by=picked.candidate.source,
             notes=tuple(_notes(entry, picked)),
         ),
@@ -194,7 +194,7 @@ def _companion(chosen: Candidate, evidence: list[Evidence]) -> Candidate | None:
             continue
         if chosen.ids.arxiv and pre.ids.arxiv == chosen.ids.arxiv:
             return pre
-        if chosen.year and pre.year and not chosen.year - 3 <= pre.year <= chosen.year:
+        if chosen.year and pre.year and not chosen.year - 3 <= pre.year <= chosen.year + 1:
             continue
         similarity = title_similarity(pre.title, chosen.title)
         same_first = _first_family(pre) is not None and _first_family(pre) == _first_family(chosen)
@@ -215,9 +215,7 @@ def _weigh(entry: Entry, candidate: Candidate) -> Evidence:
     reason = _reason(title, name_only, venue, year_delta, authors, heads_differ)
     base = max(title, NAME_ONLY_BASE) if reason == "name" else title
     score = base + _VENUE_POINTS[venue] + _year_points(year_delta) + _AUTHOR_POINTS[authors]
-    return Evidence(
-        candidate, title, name_only, venue, year_delta, authors, min(100.0, max(0.0, score)), reason
-    )
+    return Evidence(candidate, title, name_only, venue, year_delta, authors, score, reason)
 
 
 _VENUE_POINTS: dict[VenueEvidence, float] = {
@@ -246,7 +244,7 @@ def _reason(
     heads_differ: bool,
 ) -> Reason | None:
     """The rule that makes a candidate choosable (see the thresholds above), or None."""
-    if authors == "disagree" or (year_delta is not None and abs(year_delta) > 1):
+    if authors == "disagree" or not _year_fits(venue, year_delta):
         return None
     if (title >= EXACT and venue != "foreign") or (title >= HIGH and venue not in _AGAINST):
         return "title"
@@ -257,10 +255,18 @@ def _reason(
     return None
 
 
+def _year_fits(venue: VenueEvidence, delta: int | None) -> bool:
+    """Exact or off by one; a paper the list dates by its arXiv preprint may appear up to
+    three years later at its venue."""
+    if delta is None or abs(delta) <= 1:
+        return True
+    return venue == "published" and 0 <= delta <= 3
+
+
 def _venue_evidence(label_venue: str | None, candidate: Candidate) -> VenueEvidence:
     wanted = canonical_venue(label_venue)
     have = PREPRINT if candidate.is_preprint else canonical_venue(candidate.venue)
-    if not label_venue:
+    if not label_venue or (not (candidate.venue or "").strip() and not candidate.is_preprint):
         return "unknown"
     if wanted is not None and wanted == have:
         return "agree"
@@ -356,6 +362,10 @@ def _notes(entry: Entry, e: Evidence) -> list[str]:
     return notes
 
 
+def _reported(score: float) -> float:
+    return round(min(100.0, max(0.0, score)), 1)
+
+
 def _alternative(e: Evidence) -> Alternative:
     c = e.candidate
     return Alternative(
@@ -363,7 +373,7 @@ def _alternative(e: Evidence) -> Alternative:
         title=c.title,
         venue=c.venue,
         year=c.year,
-        score=round(e.score, 1),
+        score=_reported(e.score),
         dblp_key=c.ids.dblp,
         doi=c.doi,
     )
@@ -374,7 +384,7 @@ def _ambiguous(tied: list[Evidence], why: str) -> Decision:
     return Decision(
         Match(
             status="ambiguous",
-            score=round(tied[0].score, 1),
+            score=_reported(tied[0].score),
             notes=(why,),
             alternatives=alternatives,
         )
@@ -394,7 +404,7 @@ def _unmatched(entry: Entry, evidence: list[Evidence]) -> Decision:
     return Decision(
         Match(
             status="unmatched",
-            score=round(near[0].score, 1) if near else None,
+            score=_reported(near[0].score) if near else None,
             notes=(note,),
             alternatives=tuple(_alternative(e) for e in near),
         )
@@ -426,7 +436,7 @@ def _decide_by_override(entry: Entry, candidates: list[Candidate], override: Ove
     return Decision(
         Match(
             status="matched",
-            score=round(picked.score, 1),
+            score=_reported(picked.score),
             decided_by="override",
             notes=tuple(notes),
         ),
