@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from enrich.match import title_similarity
+from enrich.evidence import title_similarity
 from enrich.models import Author, Candidate, Entry, Identifiers
 
 FIXTURES = Path(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .match import Decision, title_similarity
+from .evidence import title_similarity
+from .match import Decision
 from .models import Author, Candidate, EnrichedRecord, Entry, FieldSource, Identifiers, Urls
 from .text import fold_to_ascii
 
