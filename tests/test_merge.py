@@ -103,6 +103,7 @@ def test_s2_record_of_another_paper_is_not_used() -> None:
     other = s2_record(
         PAGED_SOSP,
         title="An Example Different Paper",
+        doi=None,
         ids=Identifiers(dblp="conf/sosp/ExampleOther23", s2="fixture-other"),
     )
     record = merge_record(listed, choose_record(listed, (PAGED_SOSP,)), other)
@@ -173,6 +174,24 @@ def test_authors_align_by_family_name_when_lists_differ() -> None:
         "Ann Example": None,
         "Bob Example": "fixture-bob",
     }
+
+
+def test_s2_pointing_at_the_corr_record_is_the_same_paper() -> None:
+    # S2 merges versions; its DBLP id for a published paper is often the CoRR record's key.
+    listed = entry("[SOSP '23]", PAGED)
+    decision = choose_record(listed, (PAGED_SOSP, PAGED_CORR))
+    s2 = s2_record(PAGED_SOSP, doi=None, ids=Identifiers(dblp=PAGED_CORR.ids.dblp, s2=S2_ID))
+    record = merge_record(listed, decision, s2)
+    assert record.ids.s2 == S2_ID and record.ids.dblp == PAGED_SOSP.ids.dblp
+    assert record.match.notes == ()
+
+
+def test_s2_data_never_reaches_an_unmatched_paper() -> None:
+    listed = entry("[SOSP '23]", "An Example Paper Nobody Wrote")
+    decision = choose_record(listed, (PAGED_SOSP,))
+    record = merge_record(listed, decision, s2_record(PAGED_SOSP))
+    assert decision.match.status == "unmatched"
+    assert record.ids == Identifiers() and record.citation_count is None and record.doi is None
 
 
 def test_skipped_paper_is_the_list_data() -> None:

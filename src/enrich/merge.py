@@ -21,127 +21,143 @@ SAME_PAPER = 90.0
 """Title similarity at which an S2 record with no shared identifier is taken as the same paper."""
 
 
+class _Fields:
+    """Field values and their provenance; the first source to give a field keeps it."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self.provenance: dict[str, FieldSource] = {}
+
+    def put(self, name: str, value: object, source: FieldSource) -> None:
+        if value is not None and value != "" and name not in self.values:
+            self.values[name] = value
+            self.provenance[name] = source
+
+    def text(self, name: str) -> str | None:
+        value = self.values.get(name)
+        return str(value) if value is not None else None
+
+    def number(self, name: str) -> int | None:
+        value = self.values.get(name)
+        return value if isinstance(value, int) else None
+
+
 def merge_record(entry: Entry, decision: Decision, s2: Candidate | None) -> EnrichedRecord:
     """One enriched record from what matching decided and what S2 returned for the chosen paper.
 
     `s2` is S2's record for the chosen paper (fetched by DBLP key, DOI or arXiv id); it is
-    ignored, with a note, when it is evidently another paper.
+    ignored, with a note, when it is evidently another paper, and ignored when nothing was
+    chosen (an unmatched paper must not borrow a record's data).
     """
-    match = decision.match
-    chosen = decision.chosen
-    if (
-        s2 is not None
-        and chosen is not None
-        and chosen.source != "s2"
-        and not _same_paper(chosen, s2)
-    ):
-        match = replace(
-            match,
-            notes=(
-                *match.notes,
-                f"Semantic Scholar's record '{s2.title}' was not used: "
-                "it does not look like the same paper",
-            ),
-        )
-        s2 = None
-    if chosen is None and not (decision.override and s2 and decision.override.pins(s2)):
-        s2 = None
-    if chosen is not None and chosen.source == "s2":
-        s2 = s2 if s2 is not None and _same_record(chosen, s2) else chosen
-    fields: dict[str, object] = {}
-    provenance: dict[str, FieldSource] = {}
-
-    def put(name: str, value: object, source: FieldSource) -> None:
-        if value is not None and value != "" and name not in fields:
-            fields[name] = value
-            provenance[name] = source
-
+    match, chosen = decision.match, decision.chosen
+    s2, rejected = _usable_s2(decision, s2)
+    if rejected:
+        match = replace(match, notes=(*match.notes, rejected))
+    fields = _Fields()
     override = decision.override
     if override is not None and override.action == "pin":
-        put("doi", override.doi, "override")
-        put("ids.dblp", override.dblp_key, "override")
-        s2_id = override.s2_id or ""
-        if s2_id.lower().startswith("corpusid:"):
-            put("ids.corpus_id", int(s2_id.split(":", 1)[1]), "override")
-        else:
-            put("ids.s2", s2_id, "override")
-
+        _put_override(fields, override.doi, override.dblp_key, override.s2_id)
     if chosen is not None:
-        source = _source(chosen)
-        for name in (
-            "title",
-            "year",
-            "venue",
-            "venue_full",
-            "volume",
-            "number",
-            "pages",
-            "publisher",
-            "doi",
-        ):
-            put(name, getattr(chosen, name), source)
-        put("entry_type", chosen.entry_type, source)
-        put("ids.dblp", chosen.ids.dblp, source)
-        put("ids.arxiv", chosen.ids.arxiv, source)
+        _put_record(fields, chosen, _source(chosen))
     if decision.preprint is not None:
-        put("ids.arxiv", decision.preprint.ids.arxiv, _source(decision.preprint))
+        fields.put("ids.arxiv", decision.preprint.ids.arxiv, _source(decision.preprint))
     if s2 is not None:
-        for name in ("title", "year", "venue", "volume", "number", "pages", "publisher"):
-            put(name, getattr(s2, name), "s2")
-        if s2.venue_full or s2.venue != fields.get("venue"):
-            put("venue_full", s2.venue_full or s2.venue, "s2")
-        if _doi_fits(s2.doi, chosen):
-            put("doi", s2.doi, "s2")
-        put("ids.dblp", s2.ids.dblp, "s2")
-        put("ids.s2", s2.ids.s2, "s2")
-        put("ids.corpus_id", s2.ids.corpus_id, "s2")
-        put("ids.arxiv", s2.ids.arxiv, "s2")
-        put("citation_count", s2.citation_count, "s2")
-        put("abstract", s2.abstract, "s2")
-        put("pdf", s2.pdf_url, "s2")
+        _put_s2(fields, s2, chosen)
     if chosen is not None:
-        put("pdf", chosen.pdf_url, _source(chosen))
-
-    put("title", entry.title, "list")
-    put("year", entry.year, "list")
-    put("venue", entry.venue, "list")
+        fields.put("pdf", chosen.pdf_url, _source(chosen))
+    fields.put("title", entry.title, "list")
+    fields.put("year", entry.year, "list")
+    fields.put("venue", entry.venue, "list")
 
     authors, authors_source = _merge_authors(chosen, s2)
+    if not authors and entry.authors:
+        authors, authors_source = tuple(Author(name=n) for n in entry.authors), "list"
     if authors:
-        provenance["authors"] = authors_source
-    elif entry.authors:
-        authors = tuple(Author(name=n) for n in entry.authors)
-        provenance["authors"] = "list"
-
-    urls = _urls(fields, provenance, chosen, s2)
-    ids = Identifiers(
-        dblp=fields.get("ids.dblp"),  # type: ignore[arg-type]
-        s2=fields.get("ids.s2"),  # type: ignore[arg-type]
-        corpus_id=fields.get("ids.corpus_id"),  # type: ignore[arg-type]
-        arxiv=fields.get("ids.arxiv"),  # type: ignore[arg-type]
-    )
-    provenance.pop("pdf", None)
+        fields.provenance["authors"] = authors_source
+    urls = _urls(fields, s2)
+    fields.provenance.pop("pdf", None)
+    entry_type = fields.values.get("entry_type", "misc")
     return EnrichedRecord(
         entry=entry,
         match=match,
-        title=str(fields["title"]),
+        title=fields.text("title") or entry.title,
         key=entry.key or "",
         authors=authors,
-        year=fields.get("year"),  # type: ignore[arg-type]
-        venue=fields.get("venue"),  # type: ignore[arg-type]
-        venue_full=fields.get("venue_full"),  # type: ignore[arg-type]
-        entry_type=fields.get("entry_type", "misc"),  # type: ignore[arg-type]
-        volume=fields.get("volume"),  # type: ignore[arg-type]
-        number=fields.get("number"),  # type: ignore[arg-type]
-        pages=fields.get("pages"),  # type: ignore[arg-type]
-        publisher=fields.get("publisher"),  # type: ignore[arg-type]
-        doi=fields.get("doi"),  # type: ignore[arg-type]
-        ids=ids,
+        year=fields.number("year"),
+        venue=fields.text("venue"),
+        venue_full=fields.text("venue_full"),
+        entry_type=entry_type,  # type: ignore[arg-type]
+        volume=fields.text("volume"),
+        number=fields.text("number"),
+        pages=fields.text("pages"),
+        publisher=fields.text("publisher"),
+        doi=fields.text("doi"),
+        ids=Identifiers(
+            dblp=fields.text("ids.dblp"),
+            s2=fields.text("ids.s2"),
+            corpus_id=fields.number("ids.corpus_id"),
+            arxiv=fields.text("ids.arxiv"),
+        ),
         urls=urls,
-        citation_count=fields.get("citation_count"),  # type: ignore[arg-type]
-        abstract=fields.get("abstract"),  # type: ignore[arg-type]
-        provenance=provenance,
+        citation_count=fields.number("citation_count"),
+        abstract=fields.text("abstract"),
+        provenance=fields.provenance,
     )
+
+
+def _usable_s2(decision: Decision, s2: Candidate | None) -> tuple[Candidate | None, str | None]:
+    """The S2 record to merge (or None) and, when one was refused, the note saying so."""
+    chosen = decision.chosen
+    if chosen is None:
+        pinned = decision.override is not None and s2 is not None and decision.override.pins(s2)
+        return (s2 if pinned else None), None
+    if chosen.source == "s2":
+        return (s2 if s2 is not None and s2.ids.s2 == chosen.ids.s2 else chosen), None
+    if s2 is None or _same_paper(chosen, decision.preprint, s2):
+        return s2, None
+    return None, f"Semantic Scholar's record '{s2.title}' was not used: it is another paper"
+
+
+def _put_override(
+    fields: _Fields, doi: str | None, dblp_key: str | None, s2_id: str | None
+) -> None:
+    fields.put("doi", doi, "override")
+    fields.put("ids.dblp", dblp_key, "override")
+    if s2_id and s2_id.lower().startswith("corpusid:"):
+        fields.put("ids.corpus_id", int(s2_id.split(":", 1)[1]), "override")
+    else:
+        fields.put("ids.s2", s2_id, "override")
+
+
+_BIBLIOGRAPHIC = ("title", "year", "venue", "volume", "number", "pages", "publisher")
+
+
+def _put_record(fields: _Fields, chosen: Candidate, source: FieldSource) -> None:
+    for name in (*_BIBLIOGRAPHIC, "venue_full", "doi", "entry_type"):
+        fields.put(name, getattr(chosen, name), source)
+    fields.put("ids.dblp", chosen.ids.dblp, source)
+    fields.put("ids.s2", chosen.ids.s2, source)
+    fields.put("ids.corpus_id", chosen.ids.corpus_id, source)
+    fields.put("ids.arxiv", chosen.ids.arxiv, source)
+    fields.put("citation_count", chosen.citation_count, source)
+    fields.put("abstract", chosen.abstract, source)
+
+
+def _put_s2(fields: _Fields, s2: Candidate, chosen: Candidate | None) -> None:
+    """What S2 adds: what DBLP lacks, its ids and counts; its venue name as the full name."""
+    for name in _BIBLIOGRAPHIC:
+        fields.put(name, getattr(s2, name), "s2")
+    if s2.venue_full or s2.venue != fields.values.get("venue"):
+        fields.put("venue_full", s2.venue_full or s2.venue, "s2")
+    if _doi_fits(s2.doi, chosen):
+        fields.put("doi", s2.doi, "s2")
+    fields.put("ids.dblp", s2.ids.dblp, "s2")
+    fields.put("ids.s2", s2.ids.s2, "s2")
+    fields.put("ids.corpus_id", s2.ids.corpus_id, "s2")
+    fields.put("ids.arxiv", s2.ids.arxiv, "s2")
+    fields.put("citation_count", s2.citation_count, "s2")
+    fields.put("abstract", s2.abstract, "s2")
+    fields.put("pdf", s2.pdf_url, "s2")
 
 
 def _doi_fits(doi: str | None, chosen: Candidate | None) -> bool:
@@ -158,19 +174,18 @@ def _source(candidate: Candidate) -> FieldSource:
     return "s2" if candidate.source == "s2" else "dblp"
 
 
-def _same_record(a: Candidate, b: Candidate) -> bool:
-    return bool(a.ids.s2 and a.ids.s2 == b.ids.s2)
-
-
-def _same_paper(chosen: Candidate, s2: Candidate) -> bool:
-    """S2's record is the chosen paper: a shared identifier, or failing that the same title."""
-    if chosen.ids.dblp and s2.ids.dblp:
-        return chosen.ids.dblp == s2.ids.dblp
-    if chosen.doi and s2.doi and chosen.doi.lower() == s2.doi.lower():
+def _same_paper(chosen: Candidate, preprint: Candidate | None, s2: Candidate) -> bool:
+    """S2's record is the chosen paper: an identifier shared with it or its arXiv companion,
+    or, when S2 names no other DBLP record, the same title. S2 merges a paper's versions, so
+    its DBLP key is often the CoRR record's."""
+    versions = [c for c in (chosen, preprint) if c is not None]
+    if s2.ids.dblp and any(s2.ids.dblp == c.ids.dblp for c in versions):
         return True
-    if chosen.ids.arxiv and chosen.ids.arxiv == s2.ids.arxiv:
+    if s2.doi and any(c.doi and c.doi.lower() == s2.doi.lower() for c in versions):
         return True
-    return title_similarity(chosen.title, s2.title) >= SAME_PAPER
+    if s2.ids.arxiv and any(s2.ids.arxiv == c.ids.arxiv for c in versions):
+        return True
+    return not s2.ids.dblp and title_similarity(chosen.title, s2.title) >= SAME_PAPER
 
 
 def _name_keys(name: str) -> tuple[str, str, str]:
@@ -234,33 +249,28 @@ def _merge_authors(
     return tuple(merged), "dblp"
 
 
-def _urls(
-    fields: dict[str, object],
-    provenance: dict[str, FieldSource],
-    chosen: Candidate | None,
-    s2: Candidate | None,
-) -> Urls:
-    doi, dblp_key, arxiv = fields.get("doi"), fields.get("ids.dblp"), fields.get("ids.arxiv")
-    s2_id = fields.get("ids.s2")
+def _urls(fields: _Fields, s2: Candidate | None) -> Urls:
+    """Links built from the identifiers; each link's provenance is its identifier's."""
+    doi, dblp_key = fields.text("doi"), fields.text("ids.dblp")
+    arxiv, s2_id = fields.text("ids.arxiv"), fields.text("ids.s2")
     s2_url = s2.url if s2 is not None and s2.url else None
     if s2_url is None and s2_id:
         s2_url = f"https://www.semanticscholar.org/paper/{s2_id}"
-    pdf = fields.get("pdf") or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else None)
     urls = Urls(
         doi=f"https://doi.org/{doi}" if doi else None,
         dblp=f"https://dblp.org/rec/{dblp_key}" if dblp_key else None,
         s2=s2_url,
         arxiv=f"https://arxiv.org/abs/{arxiv}" if arxiv else None,
-        pdf=pdf,  # type: ignore[arg-type]
+        pdf=fields.text("pdf") or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else None),
     )
+    provenance = fields.provenance
     for name, derived_from in (
         ("doi", "doi"),
         ("dblp", "ids.dblp"),
         ("s2", "ids.s2"),
         ("arxiv", "ids.arxiv"),
+        ("pdf", "pdf" if "pdf" in provenance else "ids.arxiv"),
     ):
         if getattr(urls, name) and derived_from in provenance:
             provenance[f"urls.{name}"] = provenance[derived_from]
-    if urls.pdf:
-        provenance["urls.pdf"] = provenance.get("pdf") or provenance.get("ids.arxiv", "dblp")
     return urls
