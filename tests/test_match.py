@@ -218,6 +218,14 @@ CASES = {
         PIPETRANSFORMER.ids.dblp,
         companion=PIPETRANSFORMER_CORR.ids.dblp,
     ),
+    "the list writes the arXiv title: the published version, noted, preprint as companion": Case(
+        entry("[ICML '21]", PIPETRANSFORMER_CORR.title),
+        (PIPETRANSFORMER_CORR, PIPETRANSFORMER),
+        "matched",
+        PIPETRANSFORMER.ids.dblp,
+        note="Large-scale Models",
+        companion=PIPETRANSFORMER_CORR.ids.dblp,
+    ),
     "same title at another venue with a wrong DOI: the label's OSDI record": Case(
         entry("[OSDI '14]", PS_LIST),
         (PS_ELSEWHERE, PS_OSDI),

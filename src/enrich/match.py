@@ -168,10 +168,14 @@ def _same_record(a: Candidate, b: Candidate) -> bool:
 
 
 def _same_work(a: Candidate, b: Candidate) -> bool:
-    """Versions of one title: the same record, the same arXiv id, or near-identical titles."""
+    """Versions of one paper: the same record, the same arXiv id, near-identical titles, or a
+    preprint and a published record that are companions (see COMPANION)."""
     if _same_record(a, b) or (a.ids.arxiv and a.ids.arxiv == b.ids.arxiv):
         return True
-    return title_similarity(a.title, b.title) >= HIGH
+    similarity = title_similarity(a.title, b.title)
+    if a.is_preprint != b.is_preprint and similarity >= COMPANION:
+        return first_family(a) is not None and first_family(a) == first_family(b)
+    return similarity >= HIGH
 
 
 def _notes(entry: Entry, e: Evidence) -> list[str]:
