@@ -403,6 +403,7 @@ class Outcome:
     key: str | None
     doi: str | None
     notes: tuple[str, ...]
+    decided_by: str | None
 
 
 @dataclass(frozen=True)
@@ -452,6 +453,7 @@ def run(papers: list[LabelledPaper], *, without_own: bool = False) -> list[Outco
                 key=record.ids.dblp if matched else None,
                 doi=record.doi,
                 notes=decision.match.notes,
+                decided_by=decision.match.decided_by,
             )
         )
     return outcomes
@@ -479,6 +481,37 @@ def score(outcomes: list[Outcome], *, without_own: bool = False) -> Scores:
             1 for o in outcomes if o.doi and o.doi.lower() != (expected_doi(o) or "").lower()
         ),
     )
+
+
+_S2_VENUE = {
+    "OSDI": "USENIX Symposium on Operating Systems Design and Implementation",
+    "SOSP": "Symposium on Operating Systems Principles",
+    "NeurIPS": "Neural Information Processing Systems",
+    "NIPS": "Neural Information Processing Systems",
+    "ICML": "International Conference on Machine Learning",
+    "EuroSys": "European Conference on Computer Systems",
+    "USENIX ATC": "USENIX Annual Technical Conference",
+}
+
+
+def with_s2_copies(papers: list[LabelledPaper]) -> list[LabelledPaper]:
+    """Each paper's candidates plus S2's copy of every DBLP record (S2 venue names, synthetic
+    paperIds): the copies must neither tie with nor replace the DBLP records."""
+    copied = []
+    for paper in papers:
+        copies = tuple(
+            replace(
+                c,
+                source="s2",
+                venue=_S2_VENUE.get(c.venue or "", "") if not c.is_preprint else "arXiv.org",
+                ids=Identifiers(dblp=c.ids.dblp, s2=f"fixture-{i}", arxiv=c.ids.arxiv),
+                url=None,
+                citation_count=1,
+            )
+            for i, c in enumerate(paper.candidates)
+        )
+        copied.append(replace(paper, candidates=paper.candidates + copies))
+    return copied
 
 
 def name_only_variants(papers: list[LabelledPaper]) -> list[LabelledPaper]:

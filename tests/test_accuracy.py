@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from accuracy_set import FIXTURES, build_set, name_only_variants, run, score
+from accuracy_set import FIXTURES, build_set, name_only_variants, run, score, with_s2_copies
 
 pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason=f"{FIXTURES} not present")
 
@@ -49,3 +49,12 @@ def test_name_only_bullets_resolve_by_venue_and_year_or_not_at_all() -> None:
     assert len(variants) >= 30
     assert scores.key_wrong == 0 and scores.doi_wrong == 0
     assert scores.key_correct == len(variants)
+
+
+def test_s2_copies_of_the_records_change_nothing() -> None:
+    outcomes = run(with_s2_copies(build_set()))
+    assert [o.status for o in outcomes] == ["matched"] * 50
+    assert all(o.key == o.paper.expected_key for o in outcomes)
+    assert {o.decided_by for o in outcomes} == {"dblp"}
+    scores = score(outcomes)
+    assert (scores.doi_precision, scores.doi_recall) == (1.0, 1.0)

@@ -109,7 +109,7 @@ def test_needs_review_and_summary() -> None:
 def test_clean_run_has_nothing_to_review() -> None:
     clean = [enrich("[SOSP '23]", PAGED, (PAGED_SOSP,), 20)]
     assert render_review(clean).count("Nothing.") == 3
-    assert summarize(clean, "data/enriched/review.md") == "1 papers: 1 matched"
+    assert summarize(clean, "data/enriched/review.md") == "1 paper: 1 matched"
 
 
 def test_markdown_in_titles_is_escaped_and_csv_quoted() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from enrich.text import fold_to_ascii, normalize_title, strip_latex
 
@@ -62,3 +64,18 @@ def test_mu_as_a_name_prefix_stays_mu() -> None:
 def test_strip_latex_keeps_plain_text() -> None:
     assert strip_latex("Horovod: fast and easy") == "Horovod: fast and easy"
     assert strip_latex("{GPU} \\textit{sharing}") == "GPU sharing"
+
+
+_ASCII_TITLE = st.text(
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 :-,.'"
+    ),
+    min_size=1,
+    max_size=80,
+)
+
+
+@given(_ASCII_TITLE)
+def test_case_quotes_dashes_and_trailing_period_never_matter(title: str) -> None:
+    variant = title.upper().replace("'", "\u2019").replace("-", "\u2013") + "."
+    assert normalize_title(variant) == normalize_title(title)

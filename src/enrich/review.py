@@ -32,7 +32,7 @@ def render_review(
     lines = [
         "# Review",
         "",
-        f"{len(records)} papers: " + ", ".join(f"{n} {s}" for s, n in counts) + ".",
+        _papers(len(records)) + ": " + ", ".join(f"{n} {s}" for s, n in counts) + ".",
         "",
         f"Settle a paper by adding its suggested line to `{overrides_path}` (columns "
         "`title,key,dblp_key,doi,s2_id,action`; action `pin` or `skip`) and running again.",
@@ -66,7 +66,7 @@ def render_review(
 def summarize(records: Sequence[EnrichedRecord], review_path: str | None = None) -> str:
     """A few lines for the terminal: counts per status and what to look at."""
     counts = _counts(records)
-    text = [f"{len(records)} papers: " + ", ".join(f"{n} {s}" for s, n in counts)]
+    text = [_papers(len(records)) + ": " + ", ".join(f"{n} {s}" for s, n in counts)]
     noted = sum(1 for r in records if r.match.status == "matched" and r.match.notes)
     overridden = sum(1 for r in records if r.match.decided_by == "override")
     if noted:
@@ -80,6 +80,10 @@ def summarize(records: Sequence[EnrichedRecord], review_path: str | None = None)
     if review_path and any(needs_review(r) for r in records):
         text.append(f"details: {review_path}")
     return "\n".join(text)
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper" if count == 1 else f"{count} papers"
 
 
 def _counts(records: Sequence[EnrichedRecord]) -> list[tuple[str, int]]:
