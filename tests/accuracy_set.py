@@ -523,3 +523,37 @@ def name_only_variants(papers: list[LabelledPaper]) -> list[LabelledPaper]:
             entry = replace(paper.entry, title=head.strip())
             variants.append(replace(paper, entry=entry, trap="name-only bullet"))
     return variants
+
+
+_DBLP_TYPE = {"inproceedings": "Conference and Workshop Papers", "article": "Journal Articles"}
+
+
+def dblp_search_response(candidates: tuple[Candidate, ...]) -> dict:
+    """The candidates as DBLP's publication search answers them (apis.md §1.5), for serving
+    this set from a local HTTP emulator: strings everywhere, trailing periods on titles, CoRR
+    records typed "Informal and Other Publications" with volume "abs/<arXiv id>"."""
+    hits = []
+    for position, c in enumerate(c for c in candidates if c.source == "dblp"):
+        info: dict[str, object] = {
+            "authors": {"author": [{"@pid": a.dblp_pid or "", "text": a.name} for a in c.authors]},
+            "title": c.title if c.title.endswith((".", "?", "!")) else c.title + ".",
+            "venue": c.venue,
+            "year": str(c.year),
+            "type": "Informal and Other Publications"
+            if c.is_preprint
+            else _DBLP_TYPE.get(c.entry_type, "Conference and Workshop Papers"),
+            "key": c.ids.dblp,
+            "url": f"https://dblp.org/rec/{c.ids.dblp}",
+        }
+        if c.is_preprint and c.ids.arxiv:
+            info["volume"] = f"abs/{c.ids.arxiv}"
+            info["ee"] = f"https://arxiv.org/abs/{c.ids.arxiv}"
+        if c.doi:
+            info["doi"] = c.doi
+            info["ee"] = f"https://doi.org/{c.doi}"
+        hits.append({"@score": "1", "@id": str(position), "info": info, "url": f"URL#{position}"})
+    total = str(len(hits))
+    body: dict[str, object] = {"@total": total, "@computed": total, "@sent": total, "@first": "0"}
+    if hits:
+        body["hit"] = hits
+    return {"result": {"status": {"@code": "200", "text": "OK"}, "hits": body}}

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from accuracy_set import FIXTURES, build_set, name_only_variants, run, score, with_s2_copies
+from accuracy_set import (
+    FIXTURES,
+    build_set,
+    dblp_search_response,
+    name_only_variants,
+    run,
+    score,
+    with_s2_copies,
+)
 
 pytestmark = pytest.mark.skipif(not FIXTURES.exists(), reason=f"{FIXTURES} not present")
 
@@ -58,3 +66,17 @@ def test_s2_copies_of_the_records_change_nothing() -> None:
     assert {o.decided_by for o in outcomes} == {"dblp"}
     scores = score(outcomes)
     assert (scores.doi_precision, scores.doi_recall) == (1.0, 1.0)
+
+
+def test_the_set_renders_as_dblp_search_responses() -> None:
+    paper = next(p for p in build_set() if p.entry.title.startswith("Efficient Memory"))
+    hits = dblp_search_response(paper.candidates)["result"]["hits"]
+    assert hits["@total"] == str(len(paper.candidates))
+    by_key = {h["info"]["key"]: h["info"] for h in hits["hit"]}
+    sosp = by_key["conf/sosp/KwonLZ0ZY0ZS23"]
+    assert sosp["title"].endswith("PagedAttention.") and sosp["year"] == "2023"
+    assert sosp["doi"] == "10.1145/3600006.3613165"
+    assert sosp["type"] == "Conference and Workshop Papers"
+    corr = by_key["journals/corr/abs-2309-06180"]
+    assert corr["volume"] == "abs/2309.06180" and corr["type"] == "Informal and Other Publications"
+    assert "hit" not in dblp_search_response(())["result"]["hits"]
