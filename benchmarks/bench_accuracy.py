@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from accuracy_set import FIXTURES, build_set, name_only_variants, run, score
+from accuracy_set import FIXTURES, build_set, name_only_variants, run, score, with_s2_copies
 
 
 def main() -> int:
@@ -64,8 +64,16 @@ def main() -> int:
         f"  resolved to the right record: {named.key_correct}   wrong: {named.key_wrong}   "
         f"left unresolved: {len(variants) - named.key_correct - named.key_wrong}"
     )
+    doubled = run(with_s2_copies(papers))
+    by_dblp = sum(1 for o in doubled if o.decided_by == "dblp" and o.key == o.paper.expected_key)
+    print()
+    print(
+        f"with S2's copy of every record added: {by_dblp} of {len(doubled)} decided by the DBLP "
+        "record"
+    )
     missed = (
-        named.key_wrong > 0
+        by_dblp < len(doubled)
+        or named.key_wrong > 0
         or full.key_correct < full.papers
         or full.key_wrong
         or full.doi_wrong
