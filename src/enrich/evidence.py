@@ -166,6 +166,7 @@ def _is_name_only(entry_title: str, candidate_title: str) -> bool:
 
 
 def _family(name: str) -> str | None:
+    """Family name of "Given Family", "Family, Given" or DBLP's "Given Family 0001"."""
     name = _DBLP_HOMONYM.sub("", name.strip())
     family = name.split(",")[0] if "," in name else (name.split() or [""])[-1]
     folded = _NOT_LETTER.sub("", fold_to_ascii(family))
@@ -173,6 +174,7 @@ def _family(name: str) -> str | None:
 
 
 def first_family(candidate: Candidate) -> str | None:
+    """The first author's family name, folded ("kwon"), to tell a paper's versions apart."""
     return _family(candidate.authors[0].name) if candidate.authors else None
 
 
