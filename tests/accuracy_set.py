@@ -13,16 +13,17 @@ Shared by tests/test_accuracy.py and benchmarks/bench_accuracy.py.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from enrich.evidence import title_similarity
+from enrich.match import choose_record
+from enrich.merge import merge_record
 from enrich.models import Author, Candidate, Entry, Identifiers
 
-FIXTURES = Path(
-    __import__("os").environ.get("ENRICH_FIXTURES", "/work/shared/fixtures/papers_part1.json")
-)
+FIXTURES = Path(os.environ.get("ENRICH_FIXTURES", "/work/shared/fixtures/papers_part1.json"))
 
 _LABEL = re.compile(r"^\[\s*([A-Za-z][\w .&/-]*?)\s*'?\s*'?(\d{2})'?\s*\]$")
 _CORR_KEY = re.compile(r"journals/corr/abs-\d{4}-\d{5}")
@@ -437,9 +438,6 @@ class Scores:
 
 def run(papers: list[LabelledPaper], *, without_own: bool = False) -> list[Outcome]:
     """Match and merge every paper (optionally with its own records removed)."""
-    from enrich.match import choose_record
-    from enrich.merge import merge_record
-
     outcomes = []
     for paper in papers:
         candidates = paper.without_own_records() if without_own else paper.candidates

@@ -2,7 +2,7 @@
 
 Each comparison is evidence; `weigh` turns it into a score (to rank candidates) and a reason
 (the rule that makes the candidate choosable, or None). Deciding among candidates is
-match.py's job. Every threshold is pinned by a real case in tests/test_match.py.
+match.py's job. Every threshold is pinned by a real case in tests/test_evidence.py.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ title starts with that name. Everything else ends `ambiguous` or `unmatched` wit
 candidates kept as alternatives, for a person to settle with an override.
 
 How each candidate compares with the entry lives in evidence.py; every threshold is pinned
-by a real case in tests/test_match.py.
+by a real case in tests/test_evidence.py or tests/test_match.py.
 """
 
 from __future__ import annotations
