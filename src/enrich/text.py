@@ -19,6 +19,13 @@ _GREEK_WORDS = {
     "τ": "tau",
     "ω": "omega",
 }
+# "μs" as a unit (μs-scale, 10 μs) is the word "microsecond"; μ before other letters is a
+# name prefix (μLayer, μSuite) and stays "mu".
+_MICROSECOND = re.compile(r"[μµ]s(?![a-zA-Z])|\\mu\s*s(?![a-zA-Z])|\$\\mu\$\s*s(?![a-zA-Z])")
+_LATEX_MU = re.compile(r"\$?\\mu\$?\s*")
+_LATEX_ACCENT = re.compile(r"\\[\"'`^~=.uvHc]\s*\{?\s*([a-zA-Z])\s*\}?")
+_LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?\s*")
+_AMPERSAND = re.compile(r"\\?&")
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -30,11 +37,23 @@ def fold_to_ascii(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def strip_latex(text: str) -> str:
+    """Plain text from a title that carries LaTeX from a .bib: {GPU}, \\emph{x}, \\"o, $\\mu$."""
+    text = _MICROSECOND.sub("microsecond", text)
+    text = _LATEX_MU.sub("μ", text)
+    text = _LATEX_ACCENT.sub(r"\1", text)
+    text = _LATEX_COMMAND.sub("", text)
+    return text.replace("{", "").replace("}", "").replace("$", "")
+
+
 def normalize_title(title: str) -> str:
     """The comparable form of a title: ASCII lower-case words, no punctuation, no leading article.
 
-    Two titles that differ only in case, punctuation, hyphens, quotes, accents or a
-    leading "A"/"An"/"The" have the same normal form.
+    Two titles that differ only in case, punctuation, hyphens, dashes, quotes, accents,
+    LaTeX markup and braces, "&" for "and", a trailing period or a leading "A"/"An"/"The"
+    have the same normal form. "μs" as a unit reads as "microsecond", so the list's
+    "μs-scale Preemption" compares with the published "Microsecond-scale Preemption".
     """
-    words = _NOT_WORD.sub(" ", fold_to_ascii(title)).strip()
+    plain = _AMPERSAND.sub(" and ", strip_latex(title))
+    words = _NOT_WORD.sub(" ", fold_to_ascii(plain)).strip()
     return _LEADING_ARTICLE.sub("", words)

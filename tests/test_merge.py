@@ -1,0 +1,202 @@
+"""merge_record: DBLP wins on bibliographic fields, S2 fills the rest, provenance for each."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from enrich.match import choose_record
+from enrich.merge import merge_record
+from enrich.models import Author, Candidate, Identifiers
+from enrich.overrides import Override
+from fixture_records import corr, dblp, entry
+
+PAGED = "Efficient Memory Management for Large Language Model Serving with PagedAttention"
+PAGED_SOSP = dblp(
+    PAGED, "SOSP", 2023, "conf/sosp/KwonLZ0ZY0ZS23", doi="10.1145/3600006.3613165", first="Kwon"
+)
+PAGED_CORR = corr(PAGED, "2309.06180", first="Kwon")
+S2_ID = "fixture-paged-attention"
+
+
+def s2_record(base: Candidate, **changes: object) -> Candidate:
+    """S2's record for a paper: S2 ids, citation count, open-access PDF; synthetic values."""
+    record = Candidate(
+        source="s2",
+        title=base.title,
+        authors=tuple(
+            Author(name=a.name, s2_id=f"fixture-author-{i}") for i, a in enumerate(base.authors)
+        ),
+        year=base.year,
+        venue="Symposium on Operating Systems Principles",
+        doi=base.doi,
+        ids=Identifiers(dblp=base.ids.dblp, s2=S2_ID, corpus_id=1),
+        url=f"https://www.semanticscholar.org/paper/{S2_ID}",
+        pdf_url="https://example.org/fixture-paged.pdf",
+        citation_count=7,
+        abstract="A fixture abstract.",
+    )
+    return replace(record, **changes)
+
+
+def test_published_record_with_companion_and_s2() -> None:
+    listed = entry("[SOSP '23]", PAGED)
+    decision = choose_record(listed, (PAGED_CORR, PAGED_SOSP))
+    record = merge_record(listed, decision, s2_record(PAGED_SOSP))
+    assert record.title == PAGED and record.year == 2023 and record.venue == "SOSP"
+    assert record.doi == "10.1145/3600006.3613165"
+    assert record.venue_full == "Symposium on Operating Systems Principles"
+    assert record.ids == Identifiers(
+        dblp="conf/sosp/KwonLZ0ZY0ZS23", s2=S2_ID, corpus_id=1, arxiv="2309.06180"
+    )
+    assert record.urls.doi == "https://doi.org/10.1145/3600006.3613165"
+    assert record.urls.dblp == "https://dblp.org/rec/conf/sosp/KwonLZ0ZY0ZS23"
+    assert record.urls.s2 == f"https://www.semanticscholar.org/paper/{S2_ID}"
+    assert record.urls.arxiv == "https://arxiv.org/abs/2309.06180"
+    assert record.urls.pdf == "https://example.org/fixture-paged.pdf"
+    assert record.citation_count == 7 and record.abstract == "A fixture abstract."
+    assert [a.dblp_pid for a in record.authors] == [a.dblp_pid for a in PAGED_SOSP.authors]
+    assert [a.s2_id for a in record.authors] == [
+        "fixture-author-0",
+        "fixture-author-1",
+        "fixture-author-2",
+    ]
+    assert dict(record.provenance) == {
+        "title": "dblp",
+        "year": "dblp",
+        "venue": "dblp",
+        "doi": "dblp",
+        "entry_type": "dblp",
+        "ids.dblp": "dblp",
+        "ids.arxiv": "dblp",
+        "venue_full": "s2",
+        "ids.s2": "s2",
+        "ids.corpus_id": "s2",
+        "citation_count": "s2",
+        "abstract": "s2",
+        "authors": "dblp",
+        "urls.doi": "dblp",
+        "urls.dblp": "dblp",
+        "urls.s2": "s2",
+        "urls.arxiv": "dblp",
+        "urls.pdf": "s2",
+    }
+    assert record.match is decision.match
+
+
+def test_arxiv_doi_from_s2_never_lands_on_a_published_paper() -> None:
+    # Clockwork (OSDI '20) has no DOI; S2 merges versions and may offer the arXiv DataCite DOI.
+    title = "Serving DNNs like Clockwork: Performance Predictability from the Bottom Up"
+    osdi = dblp(title, "OSDI", 2020, "conf/osdi/GujaratiKAHKVM20", first="Gujarati")
+    listed = entry("[OSDI '20]", title)
+    s2 = s2_record(
+        osdi,
+        doi="10.48550/arXiv.2006.02464",
+        ids=Identifiers(dblp=osdi.ids.dblp, s2=S2_ID, arxiv="2006.02464"),
+    )
+    record = merge_record(listed, choose_record(listed, (osdi,)), s2)
+    assert record.doi is None and record.urls.doi is None
+    assert record.ids.arxiv == "2006.02464" and record.provenance["ids.arxiv"] == "s2"
+
+
+def test_s2_record_of_another_paper_is_not_used() -> None:
+    listed = entry("[SOSP '23]", PAGED)
+    other = s2_record(
+        PAGED_SOSP,
+        title="An Example Different Paper",
+        doi=None,
+        ids=Identifiers(dblp="conf/sosp/ExampleOther23", s2="fixture-other"),
+    )
+    record = merge_record(listed, choose_record(listed, (PAGED_SOSP,)), other)
+    assert record.ids.s2 is None and record.citation_count is None
+    assert any("was not used" in note for note in record.match.notes)
+
+
+def test_unmatched_paper_keeps_the_list_data() -> None:
+    listed = entry(
+        "[ATC '17]",
+        "Poseidon: An Efficient Communication Architecture for "
+        "Distributed Deep Learning on GPU Clusters",
+    )
+    poseidon_15 = corr(
+        "Poseidon: A System Architecture for Efficient GPU-based Deep Learning "
+        "on Multiple Machines",
+        "1512.06216",
+        key="journals/corr/ExampleZhang15",
+    )
+    decision = choose_record(listed, (poseidon_15,))
+    record = merge_record(listed, decision, s2_record(poseidon_15))
+    assert decision.match.status == "unmatched"
+    assert (record.title, record.year, record.venue) == (listed.title, 2017, "ATC")
+    assert record.doi is None and record.ids == Identifiers() and record.authors == ()
+    assert dict(record.provenance) == {"title": "list", "year": "list", "venue": "list"}
+
+
+def test_override_pin_without_the_record_keeps_its_identifiers() -> None:
+    title = "Paella: Low-latency Model Serving with Virtualized GPU Scheduling"
+    listed = entry("[SOSP '23]", title)
+    pin = Override(
+        origin="data/overrides.csv:2",
+        action="pin",
+        title=title,
+        dblp_key="conf/sosp/ExampleNg23",
+        doi="10.1145/3600006.3613163",
+    )
+    record = merge_record(listed, choose_record(listed, (), pin), None)
+    assert record.match.decided_by == "override"
+    assert record.doi == "10.1145/3600006.3613163" and record.ids.dblp == "conf/sosp/ExampleNg23"
+    assert record.provenance["doi"] == "override" and record.provenance["urls.dblp"] == "override"
+    assert record.title == title and record.provenance["title"] == "list"
+
+
+def test_s2_only_record_when_dblp_found_nothing() -> None:
+    listed = entry("[SOSP '23]", PAGED)
+    s2 = s2_record(PAGED_SOSP)
+    record = merge_record(listed, choose_record(listed, (s2,)), None)
+    assert record.match.decided_by == "s2"
+    assert record.ids.dblp == "conf/sosp/KwonLZ0ZY0ZS23" and record.provenance["ids.dblp"] == "s2"
+    assert record.provenance["title"] == "s2" and record.provenance["authors"] == "s2"
+    assert record.authors[0].s2_id == "fixture-author-0"
+
+
+def test_authors_align_by_family_name_when_lists_differ() -> None:
+    listed = entry("[SOSP '23]", PAGED)
+    s2 = s2_record(
+        PAGED_SOSP,
+        authors=(
+            Author("Bob Example", s2_id="fixture-bob"),
+            Author("E. Kwon", s2_id="fixture-kwon"),
+        ),
+    )
+    record = merge_record(listed, choose_record(listed, (PAGED_SOSP,)), s2)
+    by_name = {a.name: a.s2_id for a in record.authors}
+    assert by_name == {
+        "Example Kwon": "fixture-kwon",
+        "Ann Example": None,
+        "Bob Example": "fixture-bob",
+    }
+
+
+def test_s2_pointing_at_the_corr_record_is_the_same_paper() -> None:
+    # S2 merges versions; its DBLP id for a published paper is often the CoRR record's key.
+    listed = entry("[SOSP '23]", PAGED)
+    decision = choose_record(listed, (PAGED_SOSP, PAGED_CORR))
+    s2 = s2_record(PAGED_SOSP, doi=None, ids=Identifiers(dblp=PAGED_CORR.ids.dblp, s2=S2_ID))
+    record = merge_record(listed, decision, s2)
+    assert record.ids.s2 == S2_ID and record.ids.dblp == PAGED_SOSP.ids.dblp
+    assert record.match.notes == ()
+
+
+def test_s2_data_never_reaches_an_unmatched_paper() -> None:
+    listed = entry("[SOSP '23]", "An Example Paper Nobody Wrote")
+    decision = choose_record(listed, (PAGED_SOSP,))
+    record = merge_record(listed, decision, s2_record(PAGED_SOSP))
+    assert decision.match.status == "unmatched"
+    assert record.ids == Identifiers() and record.citation_count is None and record.doi is None
+
+
+def test_skipped_paper_is_the_list_data() -> None:
+    listed = entry("[SOSP '23]", PAGED)
+    skip = Override(origin="o.csv:2", action="skip", title=PAGED)
+    record = merge_record(listed, choose_record(listed, (PAGED_SOSP,), skip), None)
+    assert record.match.status == "skipped" and record.doi is None
+    assert record.provenance["title"] == "list"

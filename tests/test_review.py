@@ -1,0 +1,119 @@
+"""The review report lists what a person must settle, with ready-to-paste override lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from enrich.match import choose_record
+from enrich.merge import merge_record
+from enrich.models import EnrichedRecord
+from enrich.overrides import Override, parse_overrides
+from enrich.review import needs_review, render_review, summarize
+from fixture_records import corr, dblp, entry
+
+PAGED = "Efficient Memory Management for Large Language Model Serving with PagedAttention"
+PAGED_SOSP = dblp(PAGED, "SOSP", 2023, "conf/sosp/KwonLZ0ZY0ZS23", doi="10.1145/3600006.3613165")
+ORCA_LIST = "Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks"
+ORCA = dblp(
+    "Orca: A Distributed Serving System for Transformer-Based Generative Models",
+    "OSDI",
+    2022,
+    "conf/osdi/YuJKKC22",
+)
+NEXUS = dblp(
+    "Nexus: A GPU Cluster Engine for Accelerating DNN-Based Video Analysis",
+    "SOSP",
+    2019,
+    "conf/sosp/ShenCJZKPKS19",
+    doi="10.1145/3341301.3359658",
+)
+NEXUS_TWIN = dblp(
+    "Nexus: An Example Second Paper with the Same Name", "SOSP", 2019, "conf/sosp/ExampleNexus19"
+)
+POSEIDON = (
+    "Poseidon: An Efficient Communication Architecture for Distributed Deep Learning on "
+    "GPU Clusters"
+)
+POSEIDON_15 = corr(
+    "Poseidon: A System Architecture for Efficient GPU-based Deep Learning on Multiple Machines",
+    "1512.06216",
+    key="journals/corr/ExampleZhang15",
+)
+
+
+def enrich(
+    label: str, title: str, candidates: tuple, line: int, override: Override | None = None
+) -> EnrichedRecord:
+    listed = entry(label, title, line=line)
+    return merge_record(listed, choose_record(listed, candidates, override), None)
+
+
+def records() -> list[EnrichedRecord]:
+    skip = Override(origin="data/overrides.csv:2", action="skip", title="Horovod")
+    return [
+        enrich("[SOSP '23]", PAGED, (PAGED_SOSP,), 20),
+        enrich("[OSDI '22]", ORCA_LIST, (ORCA,), 26),
+        enrich("[SOSP '19]", "Nexus", (NEXUS, NEXUS_TWIN), 40),
+        enrich("[ATC '17]", POSEIDON, (POSEIDON_15,), 65),
+        enrich("[arXiv '18]", "Horovod", (), 64, skip),
+    ]
+
+
+def test_review_lists_every_paper_that_needs_a_person() -> None:
+    text = render_review(records())
+    assert text.startswith("# Review\n")
+    assert "5 papers: 1 ambiguous, 1 unmatched, 2 matched, 1 skipped." in text
+    assert "Efficient Memory Management" not in text  # matched cleanly: nothing to review
+    nexus = text.index("### [SOSP '19] Nexus")
+    assert "status **ambiguous**" in text[nexus:]
+    assert "conf/sosp/ShenCJZKPKS19" in text and "conf/sosp/ExampleNexus19" in text
+    assert "(SOSP 2019; conf/sosp/ShenCJZKPKS19" in text
+    assert "Poseidon: A System Architecture" in text and "(CoRR 2015;" in text
+    orca = text.index("### [OSDI '22] Orca")
+    assert "title differs" in text[orca:] and "chosen: Orca: A Distributed" in text[orca:]
+    assert "## Overrides used (1)" in text and "skipped by data/overrides.csv:2" in text
+    assert text.index("Not matched") < nexus < text.index("Poseidon: An Efficient")
+
+
+def test_suggested_override_lines_parse_and_pin_the_candidates() -> None:
+    text = render_review(records())
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip().endswith((",pin", ",skip"))]
+    header = "title,key,dblp_key,doi,s2_id,action\n"
+    pinned = []
+    for line in lines:  # each suggestion is a complete override on its own
+        (override,) = parse_overrides(header + line + "\n", "pasted.csv")
+        pinned.append(override.dblp_key or override.action)
+    assert pinned == [
+        "conf/sosp/ShenCJZKPKS19",
+        "conf/sosp/ExampleNexus19",
+        "skip",
+        "journals/corr/ExampleZhang15",
+        "skip",
+        "conf/osdi/YuJKKC22",
+    ]
+    poseidon = next(ln for ln in lines if ln.startswith("Poseidon"))
+    assert next(csv.reader(io.StringIO(poseidon)))[0] == POSEIDON
+
+
+def test_needs_review_and_summary() -> None:
+    recs = records()
+    assert [needs_review(r) for r in recs] == [False, True, True, True, True]
+    summary = summarize(recs, "data/enriched/review.md")
+    assert summary.splitlines()[0] == "5 papers: 1 ambiguous, 1 unmatched, 2 matched, 1 skipped"
+    assert "1 matched with notes" in summary and "1 decided by overrides" in summary
+    assert "ambiguous  data/raw/mlsys-reading-list.md:40  Nexus" in summary
+    assert summary.endswith("details: data/enriched/review.md")
+
+
+def test_clean_run_has_nothing_to_review() -> None:
+    clean = [enrich("[SOSP '23]", PAGED, (PAGED_SOSP,), 20)]
+    assert render_review(clean).count("Nothing.") == 3
+    assert summarize(clean, "data/enriched/review.md") == "1 paper: 1 matched"
+
+
+def test_markdown_in_titles_is_escaped_and_csv_quoted() -> None:
+    title = "A *starred* [title], with <html> | pipes"
+    text = render_review([enrich(None, title, (), 3)])
+    assert "A \\*starred\\* \\[title\\], with \\<html\\> \\| pipes" in text
+    assert f'"{title}",,,,,skip' in text

@@ -1,0 +1,81 @@
+"""Title normalisation: the differences that must not stop two titles from comparing equal."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from enrich.text import fold_to_ascii, normalize_title, strip_latex
+
+SAME_TITLE = [
+    # (as one source writes it, as another does)
+    (
+        "PRETZEL: Opening the Black Box of Machine Learning Prediction Serving Systems.",
+        "Pretzel: Opening the Black Box of Machine Learning Prediction Serving Systems",
+    ),
+    ("µLayer: Low Latency On-Device Inference", "μLayer: Low Latency On-Device Inference"),
+    ("{$\\mu$Layer}: Low Latency On-Device Inference", "μLayer: Low Latency On-Device Inference"),
+    (
+        "The Architectural Implications of Facebook\u2019s DNN-based Personalized Recommendation",
+        "Architectural Implications of Facebook's DNN-based Personalized Recommendation",
+    ),
+    (
+        "Serving DNNs like Clockwork: Performance Predictability from the Bottom Up",
+        "Serving {DNNs} like {Clockwork}: Performance Predictability from the Bottom Up",
+    ),
+    (
+        "A Generic Communication Scheduler for Distributed DNN Training Acceleration",
+        "Generic Communication Scheduler for Distributed DNN Training Acceleration",
+    ),
+    ("Spatio-Temporal Sharing", "Spatio\u2013Temporal Sharing"),
+    (
+        "INFaaS: Managed & Model-less Inference Serving",
+        "INFaaS: Managed and Model-less Inference Serving",
+    ),
+    ("\\emph{Gist}: Efficient Data Encoding", "Gist: Efficient Data Encoding"),
+    ("M\\\"alaga caf\\'e", "Málaga café"),
+    ("Achieving μs-scale Preemption", "Achieving microsecond-scale preemption"),
+    ("Achieving $\\mu$s-scale Preemption", "Achieving Microsecond-scale Preemption"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_TITLE)
+def test_same_normal_form(a: str, b: str) -> None:
+    assert normalize_title(a) == normalize_title(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Optimus: An Efficient Dynamic Resource Scheduler", "Optimus-CC: Efficient Large NLP"),
+        ("μSuite: A Benchmark Suite", "microsecond Suite: A Benchmark Suite"),
+    ],
+)
+def test_different_normal_form(a: str, b: str) -> None:
+    assert normalize_title(a) != normalize_title(b)
+
+
+def test_mu_as_a_name_prefix_stays_mu() -> None:
+    assert normalize_title("μLayer") == "mulayer"
+    assert fold_to_ascii("Málaga μ") == "malaga mu"
+
+
+def test_strip_latex_keeps_plain_text() -> None:
+    assert strip_latex("Horovod: fast and easy") == "Horovod: fast and easy"
+    assert strip_latex("{GPU} \\textit{sharing}") == "GPU sharing"
+
+
+_ASCII_TITLE = st.text(
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 :-,.'"
+    ),
+    min_size=1,
+    max_size=80,
+)
+
+
+@given(_ASCII_TITLE)
+def test_case_quotes_dashes_and_trailing_period_never_matter(title: str) -> None:
+    variant = title.upper().replace("'", "\u2019").replace("-", "\u2013") + "."
+    assert normalize_title(variant) == normalize_title(title)
