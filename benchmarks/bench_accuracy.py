@@ -1,6 +1,6 @@
 """Accuracy of record choice on the labelled fixture set: precision/recall of DBLP key and DOI.
 
-Runs the 50 papers of /work/shared/fixtures/papers_part1.json with their confusable records
+Runs the 50 papers of tests/fixtures/papers_part1.json with their confusable records
 (CoRR versions, same-name papers, same-title items elsewhere, preprints under other titles)
 through choose_record + merge_record, then again with each paper's own records removed (only
 confusables left: any confident match there is a wrong one). Exits 1 if a target is missed:

@@ -1,4 +1,4 @@
-"""The labelled accuracy set: the 50 papers of /work/shared/fixtures/papers_part1.json.
+"""The labelled accuracy set: the 50 papers of tests/fixtures/papers_part1.json.
 
 Each paper becomes an Entry (what the list says) and the Candidates a search would return:
 its published record, its CoRR record, the confusable records the fixture names (other
@@ -13,7 +13,6 @@ Shared by tests/test_accuracy.py and benchmarks/bench_accuracy.py.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from enrich.match import choose_record
 from enrich.merge import merge_record
 from enrich.models import Author, Candidate, Entry, Identifiers
 
-FIXTURES = Path(os.environ.get("ENRICH_FIXTURES", "/work/shared/fixtures/papers_part1.json"))
+FIXTURES = Path(__file__).parent / "fixtures" / "papers_part1.json"
 
 _LABEL = re.compile(r"^\[\s*([A-Za-z][\w .&/-]*?)\s*'?\s*'?(\d{2})'?\s*\]$")
 _CORR_KEY = re.compile(r"journals/corr/abs-\d{4}-\d{5}")

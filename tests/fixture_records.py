@@ -1,7 +1,7 @@
 """Builders for Entries and Candidates in tests, from the real facts of the fixtures.
 
 Titles, venues, years, DOIs, DBLP keys and arXiv ids passed to these builders come from
-/work/shared/fixtures/papers_part1.json; what the facts do not give is obviously synthetic
+tests/fixtures/papers_part1.json; what the facts do not give is obviously synthetic
 (keys like "conf/sosp/ExampleNg23", authors "Example <Family>" / "Ann Example").
 """
 

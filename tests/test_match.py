@@ -1,4 +1,4 @@
-"""choose_record on real tricky cases from /work/shared/fixtures/papers_part1.json."""
+"""choose_record on real tricky cases from tests/fixtures/papers_part1.json."""
 
 from __future__ import annotations
 
