@@ -34,10 +34,12 @@ def test_spacing_follows_the_rate(rate: float, interval: float) -> None:
 def test_first_request_and_idle_service_do_not_wait() -> None:
     clock = FakeClock()
     limiter = RateLimiter(1.0, clock=clock, sleep=clock.sleep)
-    assert limiter.acquire() == 0.0
+    limiter.acquire()
     clock.now += 10  # idle longer than the interval
-    assert limiter.acquire() == 0.0
-    assert limiter.acquire() == pytest.approx(1.0)
+    limiter.acquire()
+    assert clock.sleeps == []
+    limiter.acquire()
+    assert clock.sleeps == [pytest.approx(1.0)]
 
 
 def test_slows_down_after_429_and_recovers_gradually() -> None:
@@ -76,7 +78,8 @@ def test_retry_after_holds_every_request() -> None:
     limiter = RateLimiter(1.0, clock=clock, sleep=clock.sleep)
     limiter.acquire()
     limiter.throttled(retry_after=30.0)
-    assert limiter.acquire() == pytest.approx(30.0)
+    limiter.acquire()
+    assert clock.sleeps == [pytest.approx(30.0)]
 
 
 def test_threads_share_one_spacing() -> None:
@@ -87,9 +90,9 @@ def test_threads_share_one_spacing() -> None:
 
     def worker() -> None:
         for _ in range(25):
-            waited = limiter.acquire()
+            slot = limiter.acquire()
             with lock:
-                slots.append(clock.now + waited)
+                slots.append(slot)
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
@@ -106,7 +109,24 @@ def test_one_limiter_per_service() -> None:
     assert limiters.get("dblp") is not limiters.get("s2")
     assert limiters.get("s2").interval == pytest.approx(2.0)
     limiters.get("dblp").acquire()
-    assert limiters.get("s2").acquire() == 0.0  # services do not wait for each other
+    limiters.get("s2").acquire()
+    assert clock.sleeps == []  # services do not wait for each other
+
+
+def test_refunded_slot_is_not_spaced_after() -> None:
+    """A request that never reached the service (connection refused) does not delay the next."""
+    clock = FakeClock()
+    limiter = RateLimiter(1.0, clock=clock, sleep=clock.sleep)
+    limiter.acquire()
+    clock.now += 5
+    limiter.refund(limiter.acquire())
+    limiter.acquire()
+    assert clock.sleeps == []
+    older = limiter.acquire()
+    limiter.acquire()  # a later reservation exists: the older slot cannot be given back
+    limiter.refund(older)
+    limiter.acquire()
+    assert clock.sleeps == [pytest.approx(1.0)] * 3
 
 
 def test_rejects_non_positive_rate() -> None:

@@ -39,6 +39,7 @@ class RateLimiter:
         self._recovery = recovery
         self._factor = 1.0
         self._last_start: float | None = None  # the latest slot handed out
+        self._previous_start: float | None = None
         self._hold_until = float("-inf")  # no slot before this (Retry-After)
         self._lock = threading.Lock()
 
@@ -49,18 +50,27 @@ class RateLimiter:
             return self.base_interval * self._factor
 
     def acquire(self) -> float:
-        """Reserve the next slot and sleep until it; returns the seconds waited."""
+        """Reserve the next slot and sleep until it; returns the slot's start time."""
         with self._lock:
             now = self._clock()
             earliest = self._hold_until
             if self._last_start is not None:
                 earliest = max(earliest, self._last_start + self.base_interval * self._factor)
             start = max(now, earliest)
-            self._last_start = start
-        wait = start - now
-        if wait > 0:
-            self._sleep(wait)
-        return max(wait, 0.0)
+            self._previous_start, self._last_start = self._last_start, start
+        if start > now:
+            self._sleep(start - now)
+        return start
+
+    def refund(self, slot: float) -> None:
+        """Give back a slot whose request never reached the service (the connection failed).
+
+        Only the latest slot can be given back; a later reservation keeps its place.
+        """
+        with self._lock:
+            if self._last_start == slot:
+                self._last_start = self._previous_start
+                self._previous_start = None
 
     def throttled(self, retry_after: float | None = None) -> None:
         """The service answered 429: slow down, and hold every request for `retry_after` s."""

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from .breaker import CircuitBreaker
+from .breaker import CircuitBreaker, CircuitOpenError
 from .ratelimit import RateLimiters
 from .retry import describe_exception, is_certificate_failure, is_connect_failure
 from .stats import StatsRecorder
@@ -65,13 +65,18 @@ class GuardedAdapter(HTTPAdapter):
         self._breaker.check(host)
         service = getattr(_current, "service", None) or host
         limiter = self._limiters.get(service)
-        limiter.acquire()
-        self._breaker.check(host)  # another thread may have opened it while we waited
+        slot = limiter.acquire()
+        try:
+            self._breaker.check(host)  # another thread may have opened it while we waited
+        except CircuitOpenError:
+            limiter.refund(slot)
+            raise
         self._stats.add("requests", service)
         try:
             response = super().send(request, *args, **kwargs)
         except requests.exceptions.RequestException as exc:
             if is_connect_failure(exc) or is_certificate_failure(exc):
+                limiter.refund(slot)  # nothing reached the service: no need to space after it
                 self._breaker.record_failure(host, describe_exception(exc))
             else:
                 self._breaker.record_success(host)  # it connected; the answer was the problem
