@@ -208,25 +208,27 @@ class HttpClient:
         try:
             return retrying(self._session.request, method, url, **request_kwargs)
         except CircuitOpenError as exc:
-            raise ServiceUnreachable(service, str(exc), url=url) from None
+            raise ServiceUnreachable(service, str(exc), url=_shown(url)) from None
         except requests.exceptions.RequestException as exc:
             reason = self._redact(describe_exception(exc))
             if is_connect_failure(exc):
-                raise ServiceUnreachable(service, f"{host}: {reason}", url=url) from None
-            raise ServiceError(service, reason, url=url) from None
+                raise ServiceUnreachable(service, f"{host}: {reason}", url=_shown(url)) from None
+            raise ServiceError(service, reason, url=_shown(url)) from None
 
     def _reply(self, service: str, url: str, response: requests.Response) -> JsonReply:
         from_cache = bool(getattr(response, "from_cache", False))
         status = response.status_code
         if self.config.offline and status == 504 and isinstance(response, CachedResponse):
-            raise NotCached(service, "not in the cache (offline mode)", url=url)
+            raise NotCached(service, "not in the cache (offline mode)", url=_shown(url))
         if status in (200, 404):
             is_json, data = decode_json(response)
             if is_json:
                 if from_cache:
                     self._stats.add("cache_hits", service)
                 return JsonReply(status=status, data=data, from_cache=from_cache)
-        raise ServiceError(service, self._redact(self._explain(response)), url=url, status=status)
+        raise ServiceError(
+            service, self._redact(self._explain(response)), url=_shown(url), status=status
+        )
 
     def _explain(self, response: requests.Response) -> str:
         status = response.status_code
@@ -251,6 +253,11 @@ class HttpClient:
     def _redact(self, text: str) -> str:
         key = self.config.s2_api_key
         return text.replace(key, "***") if key else text
+
+
+def _shown(url: str) -> str:
+    """The URL as messages show it: without a query string, which may be long."""
+    return url.split("?", 1)[0]
 
 
 def _error_detail(response: requests.Response) -> str:
