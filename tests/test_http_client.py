@@ -11,7 +11,7 @@ import responses
 from responses import matchers
 
 from enrich import __version__
-from enrich.errors import EnrichError, ExitCode
+from enrich.errors import ConfigError, EnrichError, ExitCode
 from enrich.http import NotCached, ServiceError, ServiceUnreachable
 from http_testkit import FakeClock, make_client
 
@@ -224,3 +224,25 @@ def test_stats_count_requests_hits_and_failures(tmp_path: Path, mocked, clock) -
     assert stats.retries == {"s2": 1}
     assert stats.failures == {"s2": 1}
     assert (stats.total_requests, stats.total_cache_hits) == (3, 1)
+
+
+def test_s2_key_not_forwarded_when_a_redirect_leaves_the_host(
+    tmp_path: Path, mocked, clock
+) -> None:
+    key = "fixture-s2-key-redirect"
+    elsewhere = "https://elsewhere.example.org/match"
+    mocked.get(S2_MATCH, status=302, headers={"Location": elsewhere})
+    mocked.get(elsewhere, json={"data": []})
+    with make_client(tmp_path, clock, s2_api_key=key) as client:
+        client.get_json("s2", S2_MATCH, {"query": "x"})
+    first, second = (call.request for call in mocked.calls)
+    assert first.url.startswith(S2_MATCH)
+    assert second.url == elsewhere
+    assert "x-api-key" not in {name.lower() for name in second.headers}
+
+
+def test_unusable_cache_path_is_a_config_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    with pytest.raises(ConfigError, match=r"cannot use .* as the HTTP cache"):
+        make_client(tmp_path, cache_path=blocker / "http.sqlite")

@@ -6,6 +6,7 @@ What is cached: GET and POST (POST keyed on its body), status 200 and 404 with a
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -131,8 +132,12 @@ def make_backend(cache_backend: str | None, cache_path: Any) -> BaseCache:
         path = spec.split("://", 1)[1] if "://" in spec else str(cache_path)
         if not path:
             raise ConfigError(f"cache backend {spec!r} names no file")
-        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        return SafeSQLiteCache(str(Path(path).expanduser()))
+        file = Path(path).expanduser()
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            return SafeSQLiteCache(str(file))
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(f"cannot use {file} as the HTTP cache: {exc}") from None
     if scheme in ("redis", "rediss", "unix"):
         return _redis_cache(spec)
     if scheme == "memory":
@@ -142,6 +147,18 @@ def make_backend(cache_backend: str | None, cache_path: Any) -> BaseCache:
     )
 
 
+class KeySafeSession(CachedSession):
+    """A CachedSession that drops the API key when a redirect leaves the host it was meant for.
+
+    requests itself strips only the Authorization header on such redirects.
+    """
+
+    def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
+        super().rebuild_auth(prepared_request, response)
+        if self.should_strip_auth(response.request.url, prepared_request.url):
+            prepared_request.headers.pop(API_KEY_HEADER, None)
+
+
 def build_session(
     *,
     backend: BaseCache,
@@ -149,9 +166,9 @@ def build_session(
     offline: bool,
     adapter: GuardedAdapter,
     user_agent: str,
-) -> CachedSession:
+) -> KeySafeSession:
     """A CachedSession whose network traffic goes through `adapter`."""
-    session = CachedSession(
+    session = KeySafeSession(
         backend=backend,
         expire_after=timedelta(days=cache_days),
         allowable_codes=CACHEABLE_STATUS,

@@ -180,13 +180,12 @@ class HttpClient:
         def before_sleep(state: RetryCallState) -> None:
             self._stats.add("retries", service)
             outcome = state.outcome
-            reason = (
-                describe_exception(outcome.exception())
-                if outcome is not None and outcome.failed
-                else f"HTTP {outcome.result().status_code}"
-                if outcome is not None
-                else "?"
-            )
+            if outcome is None:
+                return
+            if outcome.failed:
+                reason = describe_exception(outcome.exception())
+            else:
+                reason = f"HTTP {outcome.result().status_code}"
             seconds = state.next_action.sleep if state.next_action else 0.0
             log.info(
                 "%s: %s; attempt %d of %d in %.1f s",
@@ -237,7 +236,8 @@ class HttpClient:
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
             return f"{label} answered with {kind}, not JSON (an error or bot-check page?)"
         if status in RETRYABLE_STATUS:
-            suffix = f" after {self.config.attempts} attempts"
+            attempts = self.config.attempts
+            suffix = f" after {attempts} attempt{'s' if attempts > 1 else ''}"
             if status == 429:
                 return f"rate limited ({label}){suffix}"
             return f"{label}{suffix}"
