@@ -17,6 +17,7 @@ from urllib3.exceptions import SSLError as Urllib3SSLError
 from enrich.http import ServiceError, ServiceUnreachable
 from enrich.http.breaker import CircuitOpenError
 from enrich.http.retry import (
+    backoff_seconds,
     describe_exception,
     is_certificate_failure,
     is_connect_failure,
@@ -152,3 +153,22 @@ def test_connection_failures_retried_with_short_pauses(tmp_path: Path) -> None:
         with make_client(tmp_path, clock, backoff_initial=1.0) as client:
             assert client.get_json("dblp", "https://dblp.org/search/publ/api").status == 200
     assert [s for s in clock.sleeps if s > 0] == [1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("retry_number", "low", "high"),
+    [
+        (1, 2.0, 4.0),
+        (2, 4.0, 6.0),
+        (3, 8.0, 10.0),
+        (4, 16.0, 18.0),
+        (5, 25.0, 25.0),
+        (99, 25.0, 25.0),
+    ],
+)
+def test_backoff_grows_exponentially_with_jitter_and_a_cap(
+    retry_number: int, low: float, high: float
+) -> None:
+    waits = [backoff_seconds(retry_number, initial=2.0, maximum=25.0) for _ in range(200)]
+    assert all(low <= wait <= high for wait in waits)
+    assert len(set(waits)) > 1 or low == high  # jittered unless capped

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests_cache import CachedResponse
-from tenacity import RetryCallState, Retrying, stop_after_attempt, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, stop_after_attempt
 
 from .breaker import CircuitBreaker, CircuitOpenError
 from .cache import API_KEY_HEADER, build_session, decode_json, make_backend
@@ -22,6 +22,7 @@ from .errors import NotCached, ServiceError, ServiceUnreachable
 from .ratelimit import Clock, RateLimiters, Sleep
 from .retry import (
     RETRYABLE_STATUS,
+    backoff_seconds,
     describe_exception,
     is_connect_failure,
     is_retryable_exception,
@@ -152,11 +153,6 @@ class HttpClient:
         self, service: str, method: str, url: str, request_kwargs: dict[str, Any]
     ) -> requests.Response:
         host = urlsplit(url).netloc
-        backoff = wait_exponential_jitter(
-            initial=self.config.backoff_initial,
-            max=self.config.backoff_max,
-            jitter=self.config.backoff_initial,
-        )
 
         def should_retry(state: RetryCallState) -> bool:
             if state.outcome is None or self._breaker.is_open(host):
@@ -171,7 +167,9 @@ class HttpClient:
                 retry_after = self._retry_after(outcome.result())
                 if retry_after is not None:
                     return retry_after
-            pause = backoff(state)
+            pause = backoff_seconds(
+                state.attempt_number, self.config.backoff_initial, self.config.backoff_max
+            )
             if outcome is not None and outcome.failed and is_connect_failure(outcome.exception()):
                 # A refused or unresolvable host answers at once; a short pause rides out a blip.
                 pause = min(pause, self.config.backoff_initial)

@@ -8,6 +8,7 @@ failures (a local CA-bundle problem, apis.md 2.7) and hosts whose circuit is ope
 from __future__ import annotations
 
 import errno
+import random
 import socket
 import ssl
 from collections.abc import Iterator
@@ -72,6 +73,15 @@ def is_retryable_exception(exc: BaseException) -> bool:
         | requests.exceptions.ChunkedEncodingError
         | requests.exceptions.ContentDecodingError,
     )
+
+
+def backoff_seconds(retry_number: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with jitter: initial * 2**(n-1) plus up to `initial`, at most `maximum`.
+
+    The jitter spreads the retries of parallel workers, so they do not hit the service together.
+    """
+    exponent = min(retry_number - 1, 60)
+    return min(maximum, initial * 2**exponent + random.uniform(0, initial))
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
