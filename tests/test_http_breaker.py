@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,24 @@ def test_cached_answers_survive_an_open_circuit(tmp_path: Path) -> None:
         with pytest.raises(ServiceUnreachable):
             client.get_json("dblp", base + "/search/publ/api", {"q": "not cached"})
         assert client.get_json("dblp", base + "/search/publ/api", {"q": "cached"}).from_cache
+
+
+def test_parallel_workers_stop_together(tmp_path: Path) -> None:
+    """8 threads asking a refused host 400 times: a handful of connection attempts in all."""
+    clock = FakeClock()
+    dead = closed_port_url()
+    with make_client(tmp_path, clock, breaker_threshold=3) as client:
+
+        def lookup(n: int) -> str:
+            try:
+                client.get_json("dblp", dead + "/search/publ/api", {"q": f"paper {n}"})
+            except ServiceUnreachable as error:
+                return type(error).__name__
+            return "answered"
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(lookup, range(400)))
+        stats = client.stats
+    assert outcomes == ["ServiceUnreachable"] * 400
+    assert 3 <= stats.requests["dblp"] <= 3 + 8  # threads already connecting may finish
+    assert len(stats.unreachable_hosts) == 1

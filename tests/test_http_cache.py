@@ -187,6 +187,17 @@ class TestRefresh:
             assert client.get_json("s2", S2_MATCH, {"query": "q"}).data == found
         assert len(mocked.calls) == 2
 
+    def test_post_refetched_once(self, tmp_path: Path, mocked, clock) -> None:
+        body = {"ids": ["DOI:10.1145/3600006.3613165"]}
+        mocked.post(S2_BATCH, json=[None])
+        with make_client(tmp_path, clock) as client:
+            assert client.post_json("s2", S2_BATCH, body).data == [None]
+        mocked.replace(responses.POST, S2_BATCH, json=[{"paperId": "fixture-now-known"}])
+        with make_client(tmp_path, clock, refresh=True) as client:
+            assert client.post_json("s2", S2_BATCH, body).data == [{"paperId": "fixture-now-known"}]
+            assert client.post_json("s2", S2_BATCH, body).from_cache
+        assert len(mocked.calls) == 2
+
 
 def test_unknown_backend_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown cache backend"):
