@@ -1,0 +1,101 @@
+"""HTTP layer benchmark: cold, warm and unreachable runs of 100 papers (real clock, real sockets).
+
+Each "paper" is one DBLP search and one S2 title match, as the sources make them.
+  cold         against a local server answering after LATENCY s: requests sent, wall time
+  warm         the same lookups again: zero requests and well under a second expected
+  unreachable  every host refuses connections (an offline machine), DBLP tried on three hosts
+               like the DBLP source's mirrors: the circuit breakers must end it in seconds
+Exit status 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from enrich.http import HttpClient, HttpConfig, ServiceError
+from http_testkit import LocalServer, Step, closed_port_url
+
+PAPERS = 100
+LATENCY = 0.02
+NO_HITS = {"result": {"hits": {"@total": "0", "@computed": "0", "@sent": "0", "@first": "0"}}}
+TARGETS = {"warm_seconds": 1.0, "unreachable_seconds": 15.0}
+
+
+def lookups(client: HttpClient, dblp_bases: list[str], s2_base: str) -> int:
+    """Ask about every paper; returns how many papers got no answer at all."""
+    unanswered = 0
+    for n in range(PAPERS):
+        answered = False
+        for base in dblp_bases:
+            try:
+                client.get_json("dblp", base + "/search/publ/api", {"q": f"paper {n}", "h": 10})
+                answered = True
+                break
+            except ServiceError:
+                continue
+        try:
+            client.get_json("s2", s2_base + "/graph/v1/paper/search/match", {"query": f"p {n}"})
+            answered = True
+        except ServiceError:
+            pass
+        unanswered += not answered
+    return unanswered
+
+
+def timed(config: HttpConfig, dblp_bases: list[str], s2_base: str) -> tuple[float, int, HttpClient]:
+    client = HttpClient(config)
+    start = time.perf_counter()
+    unanswered = lookups(client, dblp_bases, s2_base)
+    elapsed = time.perf_counter() - start
+    client.close()
+    return elapsed, unanswered, client
+
+
+def main() -> int:
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp, LocalServer() as server:
+        server.script("/search/publ/api", Step(body=NO_HITS, delay=LATENCY))
+        server.script(
+            "/graph/v1/paper/search/match",
+            Step(404, {"error": "Title match not found"}, delay=LATENCY),
+        )
+        fast = {"dblp": 200.0, "s2": 200.0}  # the local server needs no politeness
+        config = HttpConfig(cache_path=Path(tmp) / "http.sqlite", rates=fast)
+        cold, _, client = timed(config, [server.url], server.url)
+        print(
+            f"cold: {PAPERS} papers, {client.stats.total_requests} requests "
+            f"({client.stats.total_requests / PAPERS:.2f} per paper), {cold:.2f} s "
+            f"at {LATENCY * 1000:.0f} ms latency"
+        )
+        warm, _, client = timed(config, [server.url], server.url)
+        print(
+            f"warm: {client.stats.total_requests} requests, "
+            f"{client.stats.total_cache_hits} cache hits, {warm:.3f} s"
+        )
+        if client.stats.total_requests or warm > TARGETS["warm_seconds"]:
+            failures.append("warm")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dead_dblp = [closed_port_url() for _ in range(3)]
+        config = HttpConfig(cache_path=Path(tmp) / "http.sqlite")  # default retries and rates
+        elapsed, unanswered, client = timed(config, dead_dblp, closed_port_url())
+        print(
+            f"unreachable: {PAPERS} papers, {unanswered} unanswered, "
+            f"{client.stats.total_requests} connection attempts, "
+            f"{len(client.stats.unreachable_hosts)} hosts given up, {elapsed:.1f} s "
+            f"(target < {TARGETS['unreachable_seconds']:.0f} s)"
+        )
+        if elapsed > TARGETS["unreachable_seconds"]:
+            failures.append("unreachable")
+    if failures:
+        print("missed targets:", ", ".join(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
