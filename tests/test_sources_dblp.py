@@ -189,7 +189,8 @@ OLD_CORR = {  # pre-2018 CoRR key scheme (fixture: Clipper's arXiv 1612.03079), 
         (
             RECORDED_ATS,
             {
-                "title": "A Test Cost Reduction Method by Test Response and Test Vector Overlapping "
+                "title": "A Test Cost Reduction Method by Test Response and Test Vector "
+                "Overlapping "
                 "for Full-Scan Test Architecture",
                 "authors": (
                     Author("Tsuyoshi Shinogi", dblp_pid="28/2391"),
