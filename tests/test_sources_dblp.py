@@ -6,13 +6,18 @@ Hit shapes follow apis.md §1.5/§1.6 (recorded envelopes); paper facts come fro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import responses
+from responses.matchers import query_param_matcher
 
-from enrich.http import ServiceError
-from enrich.models import Author
-from enrich.sources.dblp import parse_hit, parse_hits, query_words, title_queries
+from enrich.http import HttpClient, HttpConfig, NotCached, ServiceError
+from enrich.models import Author, Entry
+from enrich.sources.dblp import DblpSource, parse_hit, parse_hits, query_words, title_queries
 
 
 def envelope(*infos: dict[str, Any], total: str | None = None, single: bool = False) -> dict:
@@ -339,3 +344,159 @@ def test_parse_hits_keeps_order_and_skips_hits_without_title() -> None:
 def test_parse_hits_rejects_what_is_not_a_dblp_answer(payload: Any) -> None:
     with pytest.raises(ServiceError, match="dblp"):
         parse_hits(payload)
+
+
+# --- through the real HTTP client, with `responses` ---------------------------------------
+
+DBLP = "https://dblp.org/search/publ/api"
+TRIER = "https://dblp.uni-trier.de/search/publ/api"
+DAGSTUHL = "https://dblp.dagstuhl.de/search/publ/api"
+ORCA_LIST = "Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks"
+ORCA = {  # fixture facts (published title, key); authors synthetic but for the family name
+    "authors": {"author": [{"@pid": "00/0004", "text": "Example Yu"},
+                           {"@pid": "00/0005", "text": "Ann Example"}]},
+    "title": "Orca: A Distributed Serving System for Transformer-Based Generative Models.",
+    "venue": "OSDI", "year": "2022", "type": "Conference and Workshop Papers",
+    "key": "conf/osdi/YuJKKC22", "url": "https://dblp.org/rec/conf/osdi/YuJKKC22",
+}  # fmt: skip
+
+
+def entry(title: str) -> Entry:
+    return Entry(title=title, file="list.md", lines=(1,))
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[HttpClient]:
+    config = HttpConfig(
+        cache_path=tmp_path / "http.sqlite",
+        rates={"dblp": 1000.0, "s2": 1000.0},
+        attempts=2,
+        backoff_initial=0.0,
+        backoff_max=0.0,
+        max_retry_after=0.0,
+    )
+    http = HttpClient(config)
+    yield http
+    http.close()
+
+
+def sent_queries(calls: Any) -> list[str]:
+    return [parse_qs(urlsplit(call.request.url).query)["q"][0] for call in calls]
+
+
+@responses.activate
+def test_find_sends_documented_parameters(client: HttpClient) -> None:
+    responses.get(DBLP, json=envelope(PAGED_ATTENTION, PAGED_ATTENTION_CORR))
+    found = DblpSource(client, hits=7).find(entry(PAGED_ATTENTION["title"]))
+    params = parse_qs(urlsplit(responses.calls[0].request.url).query)
+    assert params == {
+        "q": ["efficient memory management for large language model serving with pagedattention"],
+        "format": ["json"],
+        "h": ["7"],
+        "c": ["0"],
+    }
+    assert [c.ids.dblp for c in found] == [
+        "conf/sosp/KwonLZ0ZY0ZS23",
+        "journals/corr/abs-2309-06180",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("payload", "keys"),
+    [
+        (envelope(total="0"), []),  # no `hit` key
+        (envelope(ORCA, single=True), ["conf/osdi/YuJKKC22"]),  # one hit as an object
+        (envelope(RECORDED_SINGLE_AUTHOR, OLD_CORR), ["journals/iandc/Block70",
+                                                      "journals/corr/ExampleCorr16"]),
+    ],
+)  # fmt: skip
+@responses.activate
+def test_find_reads_quirky_envelopes_over_http(
+    client: HttpClient, payload: dict, keys: list[str]
+) -> None:
+    responses.get(DBLP, json=payload)
+    found = DblpSource(client).search("anything")
+    assert [c.ids.dblp for c in found] == keys
+
+
+@responses.activate
+def test_find_relaxes_until_something_is_found(client: HttpClient) -> None:
+    empty, orca = envelope(total="0"), envelope(ORCA)
+    responses.get(
+        DBLP,
+        match=[query_param_matcher({"q": title_queries(ORCA_LIST)[0]}, strict_match=False)],
+        json=empty,
+    )
+    responses.get(DBLP, match=[query_param_matcher({"q": "orca"}, strict_match=False)], json=orca)
+    found = DblpSource(client).find(entry(ORCA_LIST))
+    assert [c.ids.dblp for c in found] == ["conf/osdi/YuJKKC22"]
+    assert sent_queries(responses.calls) == title_queries(ORCA_LIST)[:2]
+
+
+@responses.activate
+def test_find_gives_up_after_the_planned_steps(client: HttpClient) -> None:
+    responses.get(DBLP, json=envelope(total="0"))
+    title = "Achieving μs-scale Preemption for Concurrent GPU-accelerated DNN Inferences"
+    assert DblpSource(client).find(entry(title)) == []
+    assert sent_queries(responses.calls) == title_queries(title)
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_mirror_fallback_and_the_failing_host_moves_back(client: HttpClient) -> None:
+    responses.get(DBLP, status=503, body="<html><title>503</title></html>")
+    responses.get(TRIER, json=envelope(ORCA))
+    source = DblpSource(client)
+    assert [c.ids.dblp for c in source.search("orca")] == ["conf/osdi/YuJKKC22"]
+    assert [c.ids.dblp for c in source.search("orca distributed")] == ["conf/osdi/YuJKKC22"]
+    hosts = [urlsplit(call.request.url).netloc for call in responses.calls]
+    # dblp.org is tried (with its retries) once, then uni-trier answers from the front
+    assert hosts[-2:] == ["dblp.uni-trier.de", "dblp.uni-trier.de"]
+    assert set(hosts[:-2]) == {"dblp.org"}
+    assert source.bases[0] == "https://dblp.uni-trier.de"
+
+
+@responses.activate
+def test_html_instead_of_json_is_an_error_then_a_mirror(client: HttpClient) -> None:
+    page = "<html><title>429 Too Many Requests</title></html>"
+    responses.get(DBLP, body=page, content_type="text/html")
+    responses.get(TRIER, body=page, content_type="text/html")
+    responses.get(DAGSTUHL, json=envelope(ORCA))
+    assert [c.ids.dblp for c in DblpSource(client).search("orca")] == ["conf/osdi/YuJKKC22"]
+
+
+@responses.activate
+def test_every_host_failing_raises_the_service_error(client: HttpClient) -> None:
+    for url in (DBLP, TRIER, DAGSTUHL):
+        responses.get(url, status=503, body="<html></html>")
+    with pytest.raises(ServiceError):
+        DblpSource(client).find(entry(ORCA_LIST))
+
+
+@responses.activate
+def test_a_configured_base_has_no_mirrors(client: HttpClient) -> None:
+    local = "http://127.0.0.1:9/search/publ/api"
+    responses.get(local, status=503, body="<html></html>")
+    source = DblpSource(client, base_url="http://127.0.0.1:9/")
+    assert source.bases == ["http://127.0.0.1:9"]
+    with pytest.raises(ServiceError):
+        source.search("orca")
+    assert {urlsplit(call.request.url).netloc for call in responses.calls} == {"127.0.0.1:9"}
+
+
+class OfflineClient:
+    """Answers like the client in offline mode with an empty cache."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def get_json(self, service: str, url: str, params: Any = None) -> Any:
+        self.urls.append(url)
+        raise NotCached(f"{service}: not cached")
+
+
+def test_offline_not_cached_does_not_walk_the_mirrors() -> None:
+    offline = OfflineClient()
+    with pytest.raises(NotCached):
+        DblpSource(offline).find(entry(ORCA_LIST))  # type: ignore[arg-type]
+    assert offline.urls == [DBLP]
