@@ -1,0 +1,265 @@
+"""HttpClient: the one way sources talk to a web service (cache, limits, retries, breaker)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests_cache import CachedResponse
+from tenacity import RetryCallState, Retrying, stop_after_attempt, wait_exponential_jitter
+
+from .breaker import CircuitBreaker, CircuitOpenError
+from .cache import API_KEY_HEADER, build_session, decode_json, make_backend
+from .config import HttpConfig
+from .errors import NotCached, ServiceError, ServiceUnreachable
+from .ratelimit import Clock, RateLimiters, Sleep
+from .retry import (
+    RETRYABLE_STATUS,
+    describe_exception,
+    is_connect_failure,
+    is_retryable_exception,
+    parse_retry_after,
+)
+from .stats import HttpStats, StatsRecorder
+from .transport import GuardedAdapter, calling_service
+
+log = logging.getLogger("enrich.http")
+
+Params = Mapping[str, str | int] | None
+_MAX_DETAIL = 160
+
+
+@dataclass(frozen=True)
+class JsonReply:
+    """A usable answer: 200, or 404 (a definitive "not found", cached like a result)."""
+
+    status: int
+    data: Any
+    from_cache: bool
+
+
+class HttpClient:
+    """Shared by every source and every worker thread of a run.
+
+    `clock` and `sleep` drive the rate limiters and retry waits; tests inject fakes.
+    """
+
+    def __init__(
+        self,
+        config: HttpConfig,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        self.config = config
+        self._sleep = sleep
+        self._stats = StatsRecorder()
+        self._breaker = CircuitBreaker(config.breaker_threshold)
+        self._limiters = RateLimiters(config.rate_for, clock=clock, sleep=sleep)
+        adapter = GuardedAdapter(
+            breaker=self._breaker,
+            limiters=self._limiters,
+            stats=self._stats,
+            offline=config.offline,
+            retry_after=self._retry_after,
+        )
+        self._session = build_session(
+            backend=make_backend(config.cache_backend, config.cache_path),
+            cache_days=config.cache_days,
+            offline=config.offline,
+            adapter=adapter,
+            user_agent=config.user_agent,
+        )
+        self._refreshed: set[str] = set()
+        self._refreshed_lock = threading.Lock()
+
+    def get_json(self, service: str, url: str, params: Params = None) -> JsonReply:
+        return self._call(service, "GET", url, params=params)
+
+    def post_json(self, service: str, url: str, body: Any, params: Params = None) -> JsonReply:
+        """POST `body` as JSON; the answer is cached under the URL and the body."""
+        return self._call(service, "POST", url, params=params, body=body)
+
+    @property
+    def stats(self) -> HttpStats:
+        return self._stats.snapshot(self._breaker.open_hosts)
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _call(
+        self, service: str, method: str, url: str, *, params: Params, body: Any = None
+    ) -> JsonReply:
+        headers = {}
+        if service == "s2" and self.config.s2_api_key:
+            headers[API_KEY_HEADER] = self.config.s2_api_key
+        request_kwargs: dict[str, Any] = {
+            "params": dict(params) if params else None,
+            "headers": headers,
+            "timeout": (self.config.connect_timeout, self.config.read_timeout),
+        }
+        if method == "POST":
+            request_kwargs["json"] = body
+        if self.config.refresh and not self.config.offline:
+            request_kwargs.update(self._refresh_mode(method, url, request_kwargs))
+        try:
+            with calling_service(service):
+                response = self._send_with_retries(service, method, url, request_kwargs)
+            return self._reply(service, url, response)
+        except ServiceError as error:
+            self._stats.add("not_cached" if isinstance(error, NotCached) else "failures", service)
+            raise
+
+    def _refresh_mode(self, method: str, url: str, request_kwargs: dict[str, Any]) -> dict:
+        """--refresh: revalidate each distinct request once per run.
+
+        requests-cache's own `refresh` only revalidates entries that carry an ETag or
+        Last-Modified; an entry without validators is fetched again instead.
+        """
+        prepared = self._session.prepare_request(
+            requests.Request(
+                method,
+                url,
+                params=request_kwargs["params"],
+                json=request_kwargs.get("json"),
+                headers=request_kwargs["headers"],
+            )
+        )
+        key = self._session.cache.create_key(prepared)
+        with self._refreshed_lock:
+            if key in self._refreshed:
+                return {}
+            self._refreshed.add(key)
+        cached = self._session.cache.get_response(key)
+        if cached is not None and ("ETag" in cached.headers or "Last-Modified" in cached.headers):
+            return {"refresh": True}
+        return {"force_refresh": True}
+
+    def _send_with_retries(
+        self, service: str, method: str, url: str, request_kwargs: dict[str, Any]
+    ) -> requests.Response:
+        host = urlsplit(url).netloc
+        backoff = wait_exponential_jitter(
+            initial=self.config.backoff_initial,
+            max=self.config.backoff_max,
+            jitter=self.config.backoff_initial,
+        )
+
+        def should_retry(state: RetryCallState) -> bool:
+            if state.outcome is None or self._breaker.is_open(host):
+                return False
+            if state.outcome.failed:
+                return is_retryable_exception(state.outcome.exception())
+            return state.outcome.result().status_code in RETRYABLE_STATUS
+
+        def wait(state: RetryCallState) -> float:
+            outcome = state.outcome
+            if outcome is not None and not outcome.failed:
+                retry_after = self._retry_after(outcome.result())
+                if retry_after is not None:
+                    return retry_after
+            pause = backoff(state)
+            if outcome is not None and outcome.failed and is_connect_failure(outcome.exception()):
+                # A refused or unresolvable host answers at once; a short pause rides out a blip.
+                pause = min(pause, self.config.backoff_initial)
+            return pause
+
+        def before_sleep(state: RetryCallState) -> None:
+            self._stats.add("retries", service)
+            outcome = state.outcome
+            reason = (
+                describe_exception(outcome.exception())
+                if outcome is not None and outcome.failed
+                else f"HTTP {outcome.result().status_code}"
+                if outcome is not None
+                else "?"
+            )
+            seconds = state.next_action.sleep if state.next_action else 0.0
+            log.info(
+                "%s: %s; attempt %d of %d in %.1f s",
+                service,
+                reason,
+                state.attempt_number + 1,
+                self.config.attempts,
+                seconds,
+            )
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self.config.attempts),
+            wait=wait,
+            retry=should_retry,
+            before_sleep=before_sleep,
+            sleep=self._sleep,
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        )
+        try:
+            return retrying(self._session.request, method, url, **request_kwargs)
+        except CircuitOpenError as exc:
+            raise ServiceUnreachable(service, str(exc), url=url) from None
+        except requests.exceptions.RequestException as exc:
+            reason = self._redact(describe_exception(exc))
+            if is_connect_failure(exc):
+                raise ServiceUnreachable(service, f"{host}: {reason}", url=url) from None
+            raise ServiceError(service, reason, url=url) from None
+
+    def _reply(self, service: str, url: str, response: requests.Response) -> JsonReply:
+        from_cache = bool(getattr(response, "from_cache", False))
+        status = response.status_code
+        if self.config.offline and status == 504 and isinstance(response, CachedResponse):
+            raise NotCached(service, "not in the cache (offline mode)", url=url)
+        if status in (200, 404):
+            is_json, data = decode_json(response)
+            if is_json:
+                if from_cache:
+                    self._stats.add("cache_hits", service)
+                return JsonReply(status=status, data=data, from_cache=from_cache)
+        raise ServiceError(service, self._redact(self._explain(response)), url=url, status=status)
+
+    def _explain(self, response: requests.Response) -> str:
+        status = response.status_code
+        label = f"HTTP {status} {response.reason or ''}".strip()
+        if status in (200, 404):
+            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+            return f"{label} answered with {kind}, not JSON (an error or bot-check page?)"
+        if status in RETRYABLE_STATUS:
+            suffix = f" after {self.config.attempts} attempts"
+            if status == 429:
+                return f"rate limited ({label}){suffix}"
+            return f"{label}{suffix}"
+        detail = _error_detail(response)
+        return f"{label}: {detail}" if detail else label
+
+    def _retry_after(self, response: requests.Response) -> float | None:
+        seconds = parse_retry_after(response.headers.get("Retry-After"))
+        if seconds is None:
+            return None
+        return min(seconds, self.config.max_retry_after)
+
+    def _redact(self, text: str) -> str:
+        key = self.config.s2_api_key
+        return text.replace(key, "***") if key else text
+
+
+def _error_detail(response: requests.Response) -> str:
+    """The service's own error text from a JSON error body (S2: {"error": ...}), shortened."""
+    is_json, body = decode_json(response)
+    if not is_json:
+        return ""
+    if isinstance(body, Mapping):
+        for field in ("error", "message"):
+            if isinstance(body.get(field), str):
+                return body[field][:_MAX_DETAIL]
+    return json.dumps(body)[:_MAX_DETAIL]

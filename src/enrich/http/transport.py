@@ -1,0 +1,85 @@
+"""The one place where a request really leaves the process.
+
+requests-cache calls the transport adapter only when it must go to the network, so putting the
+circuit breaker and the rate limiter here means cache hits never wait and never count as requests,
+while revalidations and retries do.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .breaker import CircuitBreaker
+from .ratelimit import RateLimiters
+from .retry import describe_exception, is_certificate_failure, is_connect_failure
+from .stats import StatsRecorder
+
+_current = threading.local()
+
+
+@contextmanager
+def calling_service(service: str) -> Iterator[None]:
+    """Name the service whose limiter the requests made in this block (this thread) use."""
+    previous = getattr(_current, "service", None)
+    _current.service = service
+    try:
+        yield
+    finally:
+        _current.service = previous
+
+
+class OfflineViolation(requests.exceptions.RequestException):
+    """A request reached the network in offline mode (the cache settings should prevent it)."""
+
+
+class GuardedAdapter(HTTPAdapter):
+    """HTTPAdapter that consults the circuit breaker and the service's rate limiter first."""
+
+    def __init__(
+        self,
+        *,
+        breaker: CircuitBreaker,
+        limiters: RateLimiters,
+        stats: StatsRecorder,
+        offline: bool,
+        retry_after: Callable[[requests.Response], float | None],
+    ) -> None:
+        super().__init__()
+        self._breaker = breaker
+        self._limiters = limiters
+        self._stats = stats
+        self._offline = offline
+        self._retry_after = retry_after
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        if self._offline:
+            raise OfflineViolation("offline mode: no request may be sent")
+        host = urlsplit(request.url or "").netloc
+        self._breaker.check(host)
+        service = getattr(_current, "service", None) or host
+        limiter = self._limiters.get(service)
+        limiter.acquire()
+        self._breaker.check(host)  # another thread may have opened it while we waited
+        self._stats.add("requests", service)
+        try:
+            response = super().send(request, *args, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            if is_connect_failure(exc) or is_certificate_failure(exc):
+                self._breaker.record_failure(host, describe_exception(exc))
+            else:
+                self._breaker.record_success(host)  # it connected; the answer was the problem
+            raise
+        self._breaker.record_success(host)
+        if response.status_code == 429:
+            self._stats.add("throttled", service)
+            limiter.throttled(self._retry_after(response))
+        elif response.status_code < 500:
+            limiter.succeeded()
+        return response
