@@ -492,7 +492,7 @@ class OfflineClient:
 
     def get_json(self, service: str, url: str, params: Any = None) -> Any:
         self.urls.append(url)
-        raise NotCached(f"{service}: not cached")
+        raise NotCached(service, "not cached")
 
 
 def test_offline_not_cached_does_not_walk_the_mirrors() -> None:

@@ -173,7 +173,7 @@ def parse_hits(payload: Any) -> list[Candidate]:
     result = payload.get("result") if isinstance(payload, dict) else None
     hits = result.get("hits") if isinstance(result, dict) else None
     if not isinstance(hits, dict):
-        raise ServiceError("dblp: the search answer has no result.hits; not a DBLP reply")
+        raise ServiceError("dblp", "the search answer has no result.hits; not a DBLP reply")
     infos = (hit.get("info") for hit in _as_list(hits.get("hit")) if isinstance(hit, dict))
     return [c for c in (parse_hit(info) for info in infos if isinstance(info, dict)) if c]
 
@@ -231,7 +231,9 @@ class DblpSource(Source):
                 self._demote(base)
                 continue
             if reply.status != 200:
-                raise ServiceError(f"dblp: HTTP {reply.status} from {base}{path}")
+                raise ServiceError(
+                    "dblp", f"HTTP {reply.status}", url=base + path, status=reply.status
+                )
             return reply.data
         assert failure is not None
         raise failure

@@ -137,12 +137,16 @@ class S2Source(Source):
         if reply.status == 200:
             return self._papers(reply.data)
         if reply.status != 404:
-            raise ServiceError(f"s2: HTTP {reply.status} from the title match")
+            raise ServiceError(
+                "s2", f"HTTP {reply.status} from the title match", status=reply.status
+            )
         reply = self.client.get_json(
             self.name, self._url("/paper/search"), {**params, "limit": self.search_limit}
         )
         if reply.status != 200:
-            raise ServiceError(f"s2: HTTP {reply.status} from the paper search")
+            raise ServiceError(
+                "s2", f"HTTP {reply.status} from the paper search", status=reply.status
+            )
         return self._papers(reply.data)
 
     def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:
@@ -163,7 +167,7 @@ class S2Source(Source):
         )
         if reply.status != 200 or not isinstance(reply.data, list) or len(reply.data) != len(ids):
             raise ServiceError(
-                f"s2: the batch answer does not hold one entry per id ({len(ids)} sent)"
+                "s2", f"the batch answer does not hold one entry per id ({len(ids)} sent)"
             )
         return reply.data
 
