@@ -194,13 +194,16 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, answer: Answer) -> None:
             payload = answer.payload()
-            self.send_response(answer.status)
-            self.send_header("Content-Type", f"{answer.content_type}; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(answer.status)
+                self.send_header("Content-Type", f"{answer.content_type}; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up on a slow answer: normal
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: tests and benchmarks read the counters, not a log."""
