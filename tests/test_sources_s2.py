@@ -307,3 +307,28 @@ def test_nothing_anywhere_is_an_empty_list(client: HttpClient) -> None:
 def test_batch_size_above_the_documented_maximum_is_refused(client: HttpClient) -> None:
     with pytest.raises(ValueError, match="500"):
         S2Source(client, batch_size=BATCH_LIMIT + 1)
+
+
+@responses.activate
+def test_dblp_ids_travel_apart_and_a_refusal_costs_only_them(client: HttpClient) -> None:
+    def answer(request: Any) -> tuple[int, dict[str, str], str]:
+        ids = json.loads(request.body)["ids"]
+        if any(i.startswith("DBLP:") for i in ids):
+            return 400, {}, json.dumps({"error": "Unsupported id type: DBLP"})
+        return echo_batch(request)
+
+    responses.add_callback(responses.POST, f"{S2}/paper/batch", callback=answer)
+    source = S2Source(client, batch_size=1, dblp_ids=True)
+    papers = [
+        known(dblp="conf/osdi/YuJKKC22"),
+        known(doi="10.1145/3600006.3613163"),
+        known(dblp="conf/nsdi/HwangKKSP21"),
+    ]
+    found = source.fetch(papers)
+    assert [c.doi if c else None for c in found] == [None, "10.1145/3600006.3613163", None]
+    # the documented ids first; the first DBLP: batch is refused, the second never sent
+    assert [ids for ids, _ in batch_calls()] == [
+        ["DOI:10.1145/3600006.3613163"],
+        ["DBLP:conf/osdi/YuJKKC22"],
+    ]
+    assert source.dblp_ids is False

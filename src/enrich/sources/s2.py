@@ -151,15 +151,34 @@ class S2Source(Source):
 
     def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:
         """One POST /paper/batch per `batch_size` askable papers; papers without an
-        identifier S2 understands are not sent and come back None."""
+        identifier S2 understands are not sent and come back None.
+
+        `DBLP:` ids travel in batches of their own: should S2 refuse them (400), only
+        those papers come back None, and no more are sent for the rest of the run.
+        """
         results: list[Candidate | None] = [None] * len(papers)
         wanted = [(i, paper_id(p, self.dblp_ids)) for i, p in enumerate(papers)]
         askable = [(i, pid) for i, pid in wanted if pid is not None]
-        for start in range(0, len(askable), self.batch_size):
-            chunk = askable[start : start + self.batch_size]
-            for (i, _), raw in zip(chunk, self._batch([pid for _, pid in chunk]), strict=True):
-                results[i] = parse_paper(raw)
+        documented = [(i, pid) for i, pid in askable if not pid.startswith("DBLP:")]
+        by_dblp_key = [(i, pid) for i, pid in askable if pid.startswith("DBLP:")]
+        for group in (documented, by_dblp_key):
+            for start in range(0, len(group), self.batch_size):
+                if group is by_dblp_key and not self.dblp_ids:
+                    break  # refused earlier in this run
+                chunk = group[start : start + self.batch_size]
+                for i, raw in zip((i for i, _ in chunk), self._ask(chunk), strict=True):
+                    results[i] = parse_paper(raw)
         return results
+
+    def _ask(self, chunk: list[tuple[int, str]]) -> list[Any]:
+        ids = [pid for _, pid in chunk]
+        try:
+            return self._batch(ids)
+        except ServiceError as error:
+            if error.status != 400 or not ids[0].startswith("DBLP:"):
+                raise
+            self.dblp_ids = False  # S2 does not take DBLP keys: stop offering them
+            return [None] * len(ids)
 
     def _batch(self, ids: list[str]) -> list[Any]:
         reply = self.client.post_json(
