@@ -126,6 +126,11 @@ def test_dblp_zero_hits_has_no_hit_key(emulator: Emulator) -> None:
     assert hits["@total"] == "0" and "hit" not in hits
 
 
+def test_bad_parameters_are_a_400_not_a_crash(emulator: Emulator) -> None:
+    answer = requests.get(f"{emulator.url}/search/publ/api", params={"format": "json", "h": "x"})
+    assert answer.status_code == 400
+
+
 def test_dblp_single_author_is_an_object(emulator: Emulator) -> None:
     hits = dblp(emulator, "optimus dynamic resource scheduler")
     assert isinstance(hits["hit"][0]["info"]["authors"]["author"], dict)

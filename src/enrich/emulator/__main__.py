@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> None:
         "--faults", default=",".join(FAULT_KINDS), help=f"kinds to inject, among {FAULT_KINDS}"
     )
     parser.add_argument("--retry-after", type=int, default=1, help="seconds sent with 429s")
+    parser.add_argument(
+        "--s2-retry-after", action="store_true", help="send Retry-After with S2 429s too"
+    )
     parser.add_argument("--slow-seconds", type=float, default=2.0, help="delay of a slow answer")
     parser.add_argument("--accept-dblp-ids", action="store_true", help="resolve DBLP: batch ids")
     args = parser.parse_args(argv)
@@ -36,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         kinds=tuple(k for k in args.faults.split(",") if k),
         retry_after=args.retry_after,
+        s2_retry_after=args.s2_retry_after,
         latency=args.latency,
         slow_seconds=args.slow_seconds,
     )

@@ -190,7 +190,11 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 self._send(Answer(400, {"error": "Body is not JSON"}))
                 return
-            self._send(emulator.answer(method, parts.path, dict(parse_qsl(parts.query)), body))
+            try:
+                answer = emulator.answer(method, parts.path, dict(parse_qsl(parts.query)), body)
+            except ValueError as error:  # e.g. h=abc: the real services answer 400 too
+                answer = Answer(400, {"error": f"Bad query parameter: {error}"})
+            self._send(answer)
 
         def _send(self, answer: Answer) -> None:
             payload = answer.payload()
