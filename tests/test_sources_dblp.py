@@ -15,7 +15,7 @@ import pytest
 import responses
 from responses.matchers import query_param_matcher
 
-from enrich.http import HttpClient, HttpConfig, NotCached, ServiceError
+from enrich.http import HttpClient, HttpConfig, JsonReply, NotCached, ServiceError
 from enrich.models import Author, Entry
 from enrich.sources.dblp import DblpSource, parse_hit, parse_hits, query_words, title_queries
 
@@ -485,18 +485,28 @@ def test_a_configured_base_has_no_mirrors(client: HttpClient) -> None:
 
 
 class OfflineClient:
-    """Answers like the client in offline mode with an empty cache."""
+    """Answers like the client in offline mode, from a cache holding `cached` URLs only."""
 
-    def __init__(self) -> None:
+    def __init__(self, cached: dict[str, dict]) -> None:
+        self.cached = cached
         self.urls: list[str] = []
 
-    def get_json(self, service: str, url: str, params: Any = None) -> Any:
+    def get_json(self, service: str, url: str, params: Any = None) -> JsonReply:
         self.urls.append(url)
-        raise NotCached(service, "not cached")
+        if url not in self.cached:
+            raise NotCached(service, "not cached")
+        return JsonReply(status=200, data=self.cached[url], from_cache=True)
 
 
-def test_offline_not_cached_does_not_walk_the_mirrors() -> None:
-    offline = OfflineClient()
+def test_offline_looks_in_every_hosts_cache_and_says_not_cached() -> None:
+    offline = OfflineClient({})
     with pytest.raises(NotCached):
-        DblpSource(offline).find(entry(ORCA_LIST))  # type: ignore[arg-type]
-    assert offline.urls == [DBLP]
+        DblpSource(offline).search("orca")  # type: ignore[arg-type]
+    assert offline.urls == [DBLP, TRIER, DAGSTUHL]
+
+
+def test_offline_finds_what_a_mirror_answered_before() -> None:
+    offline = OfflineClient({TRIER: envelope(ORCA)})
+    source = DblpSource(offline)  # type: ignore[arg-type]
+    assert [c.ids.dblp for c in source.search("orca")] == ["conf/osdi/YuJKKC22"]
+    assert source.bases[0] == "https://dblp.org"  # not cached is no failure: no demotion

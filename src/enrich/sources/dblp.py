@@ -217,15 +217,17 @@ class DblpSource(Source):
 
     def _get(self, path: str, params: Mapping[str, str | int]) -> Any:
         """GET from the first base that answers; a base that failed moves to the back,
-        so one long outage costs one failed attempt, not one per query."""
+        so one long outage costs one failed attempt, not one per query. Offline, every
+        base's cache is looked at: an earlier run may have been answered by a mirror."""
         failure: ServiceError | None = None
         with self._bases_lock:
             bases = list(self.bases)
         for base in bases:
             try:
                 reply = self.client.get_json(self.name, base + path, params)
-            except NotCached:
-                raise
+            except NotCached as error:
+                failure = error
+                continue
             except ServiceError as error:
                 failure = error
                 self._demote(base)
