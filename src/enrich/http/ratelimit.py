@@ -38,8 +38,8 @@ class RateLimiter:
         self._max_slowdown = max_slowdown
         self._recovery = recovery
         self._factor = 1.0
-        self._last_start: float | None = None
-        self._next_start = float("-inf")
+        self._last_start: float | None = None  # the latest slot handed out
+        self._hold_until = float("-inf")  # no slot before this (Retry-After)
         self._lock = threading.Lock()
 
     @property
@@ -52,9 +52,11 @@ class RateLimiter:
         """Reserve the next slot and sleep until it; returns the seconds waited."""
         with self._lock:
             now = self._clock()
-            start = max(now, self._next_start)
+            earliest = self._hold_until
+            if self._last_start is not None:
+                earliest = max(earliest, self._last_start + self.base_interval * self._factor)
+            start = max(now, earliest)
             self._last_start = start
-            self._next_start = start + self.base_interval * self._factor
         wait = start - now
         if wait > 0:
             self._sleep(wait)
@@ -64,11 +66,8 @@ class RateLimiter:
         """The service answered 429: slow down, and hold every request for `retry_after` s."""
         with self._lock:
             self._factor = min(self._factor * self._slowdown, self._max_slowdown)
-            if self._last_start is not None:
-                spaced = self._last_start + self.base_interval * self._factor
-                self._next_start = max(self._next_start, spaced)
             if retry_after is not None and retry_after > 0:
-                self._next_start = max(self._next_start, self._clock() + retry_after)
+                self._hold_until = max(self._hold_until, self._clock() + retry_after)
 
     def succeeded(self) -> None:
         """A request went through: recover a step towards the configured rate."""
