@@ -1,0 +1,254 @@
+"""Build the emulator's corpus (corpus.json) from the real facts in the shared fixtures.
+
+    python -m enrich.emulator.build_corpus [FACTS_JSON] [OUT_JSON]
+
+Every value that is a fact comes from the facts file: titles, venues, years, DOIs,
+arXiv ids, DBLP keys where seen, the first author's family name, the author count,
+and the confusable records the facts name (CONFUSABLES below quotes them). Every
+value the facts do not give is made obviously synthetic, so no one takes it for a
+fact: DBLP keys `conf/osdi/ExampleUnger22`, given names "Example", co-authors
+"Ann Example", pids "ex/...", S2 paperIds "fixture-...". Values nobody can make look
+synthetic (corpusId, citation counts) are left null.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+FACTS = Path("/work/shared/fixtures/papers_part1.json")
+OUT = Path(__file__).with_name("corpus.json")
+
+_DBLP_STREAM = {"USENIX ATC": "conf/usenix", "NeurIPS": "conf/nips", "NIPS": "conf/nips",
+                "CoRR": "journals/corr", "MLSys": "conf/mlsys"}  # fmt: skip
+_GIVEN = ("Ann", "Bob", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ida", "Jo", "Kai", "Lou")
+_NAMED_CORR_KEY = re.compile(r"journals/corr/abs-\d{4}-\d{4,5}")
+
+# Records the facts name as confusable with a list paper, quoted from their
+# `confusables` text: (list paper's arXiv/title hint, title, venue, year, arXiv id,
+# family names the facts give, author count the facts give or None).
+CONFUSABLES: tuple[dict[str, Any], ...] = (
+    {"title": "PipeDream: Fast and Efficient Pipeline Parallel DNN Training", "venue": "CoRR",
+     "year": 2018, "arxiv": "1806.03377", "families": (), "n_authors": 7},
+    {"title": "Memory-Efficient Pipeline-Parallel DNN Training", "venue": "ICML", "year": 2021,
+     "arxiv": None, "families": (), "n_authors": None},
+    {"title": "Poseidon: A System Architecture for Efficient GPU-based Deep Learning on "
+              "Multiple Machines", "venue": "CoRR", "year": 2015, "arxiv": "1512.06216",
+     "families": ("Zhang", "Hu", "Wei", "Xie", "Kim", "Ho", "Xing"), "n_authors": 7},
+    {"title": "Optimus: An Efficient Dynamic Resource Scheduler for Deep Learning Clusters",
+     "venue": "EuroSys", "year": 2018, "arxiv": None, "families": (), "n_authors": None},
+    {"title": "Re-evaluating the Memory-balanced Pipeline Parallelism: BPipe", "venue": "CoRR",
+     "year": 2024, "arxiv": "2401.02088",
+     "families": ("Huang", "Wang", "Ma", "Zhang", "Zhang", "Yu"), "n_authors": 6},
+    {"title": "Accelerating Large Language Model Decoding with Speculative Sampling",
+     "venue": "CoRR", "year": 2023, "arxiv": "2302.01318",
+     "families": ("Chen", "Borgeaud", "Irving"), "n_authors": None},
+    {"title": "Online Speculative Decoding", "venue": "CoRR", "year": 2023,
+     "arxiv": "2310.07177", "families": (), "n_authors": None},
+    {"title": "Speculative Decoding with Big Little Decoder", "venue": "NeurIPS", "year": 2023,
+     "arxiv": None, "families": (), "n_authors": None},
+    {"title": "INFaaS: A Model-less and Managed Inference Serving System", "venue": "CoRR",
+     "year": 2019, "arxiv": "1905.13348", "families": ("Romero",), "n_authors": None},
+    {"title": "PipeTransformer: Automated Elastic Pipelining for Distributed Training of "
+              "Transformers", "venue": "CoRR", "year": 2021, "arxiv": "2102.03161",
+     "families": ("He",), "n_authors": None},
+    {"title": "Themis: Fair and Efficient GPU Cluster Scheduling for Machine Learning Workloads",
+     "venue": "CoRR", "year": 2019, "arxiv": "1907.01484", "families": ("Batra", "Chavali"),
+     "n_authors": 9},
+    {"title": "Multi-model Machine Learning Inference Serving with GPU Spatial Partitioning",
+     "venue": "CoRR", "year": 2021, "arxiv": "2109.01611", "families": ("Choi", "Lee"),
+     "n_authors": None},
+    {"title": "MLPerf Mobile Inference Benchmark", "venue": "MLSys", "year": 2022,
+     "arxiv": None, "families": (), "n_authors": None},
+    {"title": "MLPerf Tiny Benchmark", "venue": "NeurIPS Datasets and Benchmarks", "year": 2021,
+     "arxiv": None, "families": (), "n_authors": None},
+    {"title": "Primitives for Dynamic Big Model Parallelism", "venue": "CoRR", "year": 2014,
+     "arxiv": "1406.4580", "families": (), "n_authors": None},
+    {"title": "On Model Parallelization and Scheduling Strategies for Distributed Machine "
+              "Learning", "venue": "NIPS", "year": 2014, "arxiv": None, "families": ("Lee",),
+     "n_authors": None},
+    {"title": "Characterizing Deep Learning Training Workloads on Alibaba-PAI",
+     "venue": "IISWC", "year": 2019, "arxiv": None, "families": (), "n_authors": None},
+)  # fmt: skip
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100]
+
+
+def author_names(
+    families: tuple[str, ...], first_family: str | None, count: int | None
+) -> list[str]:
+    """Real family names where known (given name "Example"), "Ann Example" style for the rest.
+
+    Without a known count, only the known names are listed (at least one).
+    """
+    known = ((first_family,) if first_family else ()) + tuple(families)
+    total = max(count or len(known), len(known), 1)
+    names = [f"Example {family}" for family in known]
+    for i in range(len(names), total):
+        given = _GIVEN[i % len(_GIVEN)]
+        names.append(f"{given} Example" + (f"-{i // len(_GIVEN) + 1}" if i >= len(_GIVEN) else ""))
+    return names
+
+
+def unique(key: str, used: set[str]) -> str:
+    """Two synthetic keys alike get a letter, as DBLP itself does ("...19", "...19b")."""
+    candidate, letter = key, ord("b")
+    while candidate in used:
+        candidate, letter = f"{key}{chr(letter)}", letter + 1
+    used.add(candidate)
+    return candidate
+
+
+def dblp_title(title: str) -> str:
+    """DBLP's entry guidelines end every title with '.', '?' or '!'."""
+    return title if title.endswith((".", "?", "!")) else title + "."
+
+
+def corr_key(arxiv: str, named: set[str], family: str, year: int) -> str:
+    """The CoRR key the facts name for this arXiv id, else an obviously synthetic one."""
+    derived = "journals/corr/abs-" + arxiv.replace(".", "-")
+    return derived if derived in named else f"journals/corr/Example{family}{year % 100:02d}"
+
+
+def dblp_record(
+    *,
+    key: str,
+    title: str,
+    venue: str,
+    year: int,
+    authors: list[str],
+    doi: str | None,
+    arxiv: str | None,
+    homonym: bool,
+) -> dict[str, Any]:
+    """A `hit.info` as DBLP sends it: strings only, optional fields left out when unknown."""
+    people = [{"@pid": f"ex/{slug(key)}-{i}", "text": name} for i, name in enumerate(authors)]
+    if homonym and len(people) > 1:  # DBLP's homonym numbering, as in "Wei Wang 0001"
+        people[1]["text"] += " 0001"
+    corr = venue == "CoRR"
+    info: dict[str, Any] = {
+        "authors": {"author": people},
+        "title": dblp_title(title),
+        "venue": venue,
+        "year": str(year),
+    }
+    if corr and arxiv:
+        info["volume"] = f"abs/{arxiv}"
+    info["type"] = "Informal and Other Publications" if corr else "Conference and Workshop Papers"
+    info["key"] = key
+    if doi:
+        info["doi"] = doi
+        info["ee"] = f"https://doi.org/{doi}"
+    elif corr and arxiv:
+        info["ee"] = f"https://arxiv.org/abs/{arxiv}"
+    info["url"] = f"https://dblp.org/rec/{key}"
+    return info  # fmt: skip
+
+
+def s2_record(
+    *,
+    paper_id: str,
+    title: str,
+    venue: str,
+    year: int,
+    authors: list[str],
+    doi: str | None,
+    arxiv: str | None,
+    dblp_key: str | None,
+) -> dict[str, Any]:
+    """A paper as S2's Graph API sends it with every field enrich asks for."""
+    external: dict[str, Any] = {}
+    if dblp_key:
+        external["DBLP"] = dblp_key
+    if arxiv:
+        external["ArXiv"] = arxiv
+    if doi:
+        external["DOI"] = doi
+    return {
+        "paperId": paper_id, "corpusId": None, "externalIds": external,
+        "url": f"https://www.semanticscholar.org/paper/{paper_id}",
+        "title": title, "abstract": None, "venue": "arXiv.org" if venue == "CoRR" else venue,
+        "year": year, "citationCount": None,
+        "openAccessPdf": {"url": f"https://arxiv.org/pdf/{arxiv}", "status": "GREEN"}
+        if arxiv else None,
+        "authors": [{"authorId": None, "name": name} for name in authors],
+    }  # fmt: skip
+
+
+def records_for(
+    fact: Mapping[str, Any], index: int, used: set[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """("dblp"|"s2", record) for one list paper: its published record, its CoRR twin."""
+    family, year, venue = fact["first_author_family"], fact["year"], fact["venue"]
+    title, arxiv, doi = fact["published_title"], fact["arxiv"], fact["doi"]
+    named = set(_NAMED_CORR_KEY.findall(fact["confusables"] or ""))
+    authors = author_names((), family, fact["n_authors"])
+    stream = _DBLP_STREAM.get(venue, f"conf/{venue.lower()}")
+    if venue == "CoRR":
+        key = fact["dblp_key"] or corr_key(arxiv, named, family, year)
+    else:
+        key = fact["dblp_key"] or f"{stream}/Example{family}{year % 100:02d}"
+    key = unique(key, used)
+    common = {"title": title, "venue": venue, "year": year, "authors": authors, "doi": doi}
+    yield "dblp", dblp_record(key=key, arxiv=arxiv, homonym=index % 5 == 0, **common)
+    yield "s2", s2_record(paper_id=f"fixture-{slug(title)}", arxiv=arxiv, dblp_key=key, **common)
+    if arxiv and venue != "CoRR":
+        twin_year = 2000 + int(arxiv[:2])
+        if not any(c["arxiv"] == arxiv for c in CONFUSABLES):  # the preprint has its own title
+            twin_key = unique(corr_key(arxiv, named, family, twin_year), used)
+            twin = {**common, "venue": "CoRR", "year": twin_year, "doi": None}
+            yield "dblp", dblp_record(key=twin_key, arxiv=arxiv, homonym=False, **twin)
+
+
+def confusable_records(named: set[str], used: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for item in CONFUSABLES:
+        family = item["families"][0] if item["families"] else None
+        authors = author_names(item["families"][1:], family, item["n_authors"])
+        venue, year, arxiv = item["venue"], item["year"], item["arxiv"]
+        stream = _DBLP_STREAM.get(venue, f"conf/{slug(venue).split('-')[0]}")
+        if venue == "CoRR":
+            key = corr_key(arxiv, named, family or "Other", year)
+        else:
+            key = f"{stream}/Example{family or 'Other'}{year % 100:02d}"
+        key = unique(key, used)
+        common = {"title": item["title"], "venue": venue, "year": year, "authors": authors,
+                  "doi": None, "arxiv": arxiv}  # fmt: skip
+        yield "dblp", dblp_record(key=key, homonym=False, **common)
+        yield "s2", s2_record(paper_id=f"fixture-{slug(item['title'])}", dblp_key=key, **common)
+
+
+def build(facts: list[Mapping[str, Any]]) -> dict[str, Any]:
+    named = {key for f in facts for key in _NAMED_CORR_KEY.findall(f["confusables"] or "")}
+    used: set[str] = set()
+    pairs = [pair for i, fact in enumerate(facts) for pair in records_for(fact, i, used)]
+    pairs += list(confusable_records(named, used))
+    corpus: dict[str, Any] = {
+        "about": "Built by enrich.emulator.build_corpus from the shared fixture facts; "
+        "every 'Example'/'fixture-'/'ex/' value is synthetic.",
+        "dblp": [record for kind, record in pairs if kind == "dblp"],
+        "s2": [record for kind, record in pairs if kind == "s2"],
+    }
+    for kind in ("dblp", "s2"):
+        ids = [r["key"] if kind == "dblp" else r["paperId"] for r in corpus[kind]]
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        if duplicates:
+            raise ValueError(f"duplicate {kind} ids: {sorted(duplicates)}")
+    return corpus
+
+
+def main(argv: list[str]) -> None:
+    facts_path = Path(argv[0]) if argv else FACTS
+    out_path = Path(argv[1]) if len(argv) > 1 else OUT
+    corpus = build(json.loads(facts_path.read_text(encoding="utf-8")))
+    out_path.write_text(json.dumps(corpus, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{out_path}: {len(corpus['dblp'])} DBLP records, {len(corpus['s2'])} S2 records")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,219 @@
+"""What the emulated DBLP and Semantic Scholar answer, as pure functions over a corpus.
+
+The shapes are the recorded ones of apis.md: DBLP's all-string envelope (one author
+sent as an object, no `hit` key on zero hits), S2's positional batch with nulls, its
+404 "Title match not found" and its `data`-less empty search. The matching is a
+simple but honest imitation: DBLP ANDs case-insensitive word prefixes ('$' exact,
+'|' or), folding accents unless the query itself holds one; S2 matches titles fuzzily.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from enrich.text import fold_to_ascii, normalize_title
+
+CORPUS_FILE = Path(__file__).with_name("corpus.json")
+BATCH_LIMIT = 500
+S2_FIELDS = frozenset(
+    {"paperId", "corpusId", "externalIds", "url", "title", "abstract", "venue", "year"}
+    | {"citationCount", "openAccessPdf", "authors", "publicationVenue", "referenceCount"}
+    | {"influentialCitationCount", "isOpenAccess", "fieldsOfStudy", "publicationTypes"}
+    | {"publicationDate", "journal"}
+)
+_WORD_SPLIT = re.compile(r"[^\w]+|_")
+_MATCH_THRESHOLD = 85.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: a JSON body, or text (DBLP's HTML error pages)."""
+
+    status: int
+    body: Any
+    content_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def payload(self) -> bytes:
+        text = self.body if isinstance(self.body, str) else json.dumps(self.body)
+        return text.encode("utf-8")
+
+
+def _words(text: str, fold: bool = True) -> list[str]:
+    return [w for w in _WORD_SPLIT.split(fold_to_ascii(text) if fold else text.lower()) if w]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """DBLP `hit.info` records and S2 paper objects, exactly as the services send them."""
+
+    dblp: Sequence[Mapping[str, Any]]
+    s2: Sequence[Mapping[str, Any]]
+
+    @classmethod
+    def load(cls, path: Path = CORPUS_FILE) -> Corpus:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(dblp=tuple(data["dblp"]), s2=tuple(data["s2"]))
+
+    def extended(
+        self, dblp: Sequence[Mapping[str, Any]], s2: Sequence[Mapping[str, Any]]
+    ) -> Corpus:
+        return Corpus(dblp=(*self.dblp, *dblp), s2=(*self.s2, *s2))
+
+
+def _dblp_text(info: Mapping[str, Any]) -> str:
+    """Everything a DBLP query word can match: title, authors, venue, year."""
+    authors = info.get("authors", {}).get("author", [])
+    names = [a["text"] if isinstance(a, dict) else a for a in authors]
+    return " ".join([info.get("title", ""), *names, info.get("venue", ""), info.get("year", "")])
+
+
+def _term_matches(term: str, words: Sequence[str]) -> bool:
+    """One query term: '|'-separated alternatives, each a prefix unless it ends in '$'."""
+    for alternative in term.split("|"):
+        exact = alternative.endswith("$")
+        parts = [p for p in _WORD_SPLIT.split(alternative.rstrip("$").lower()) if p]
+        if parts and all(any(w == p if exact else w.startswith(p) for w in words) for p in parts):
+            return True
+    return False
+
+
+def dblp_search(corpus: Corpus, params: Mapping[str, str]) -> Answer:
+    """GET /search/publ/api."""
+    if params.get("format") != "json":
+        return Answer(200, "<?xml version='1.0'?><result/>", "application/xml")
+    query = params.get("q", "")
+    hits_wanted = min(int(params.get("h", "30") or 30), 1000)
+    first = int(params.get("f", "0") or 0)
+    exact_words = not query.isascii()  # a diacritic switches DBLP to exact matching
+    terms = [t if t.isascii() else t.lower() for t in query.split()]
+    matching = []
+    for number, info in enumerate(corpus.dblp):
+        words = _words(_dblp_text(info), fold=not exact_words)
+        if terms and all(_term_matches(t, words) for t in terms):
+            in_title = sum(_term_matches(t, _words(info.get("title", ""))) for t in terms)
+            matching.append((-in_title, -int(info.get("year", "0")), number, info))
+    matching.sort(key=lambda item: item[:3])
+    sent = matching[first : first + hits_wanted]
+    hits: dict[str, Any] = {"@total": str(len(matching)), "@computed": str(min(len(matching), 100)),
+                            "@sent": str(len(sent)), "@first": str(first)}  # fmt: skip
+    if sent:
+        hits["hit"] = [
+            {"@score": str(-score), "@id": str(number), "info": _one_author_as_object(info),
+             "url": f"URL#{number}"}
+            for score, _, number, info in sent
+        ]  # fmt: skip
+    result = {
+        "query": " ".join(f"{t}*" for t in terms),
+        "status": {"@code": "200", "text": "OK"},
+        "time": {"@unit": "msecs", "text": "0.50"},
+        "hits": hits,
+    }
+    return Answer(200, {"result": result})
+
+
+def _one_author_as_object(info: Mapping[str, Any]) -> Mapping[str, Any]:
+    authors = info.get("authors", {}).get("author")
+    if isinstance(authors, list) and len(authors) == 1:
+        return {**info, "authors": {"author": authors[0]}}
+    return info
+
+
+def _fields(params: Mapping[str, str]) -> list[str] | Answer:
+    wanted = [f for f in params.get("fields", "").split(",") if f]
+    unknown = [f for f in wanted if f not in S2_FIELDS]
+    if unknown:
+        return Answer(400, {"error": f"Unrecognized or unsupported fields: [{', '.join(unknown)}]"})
+    return wanted or ["title"]
+
+
+def _shape(paper: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """paperId always, then the fields asked for (null where the record has none)."""
+    return {"paperId": paper["paperId"], **{f: paper.get(f) for f in fields if f != "paperId"}}
+
+
+def _resolve(corpus: Corpus, paper_id: Any, accept_dblp_ids: bool) -> Mapping[str, Any] | None:
+    if not isinstance(paper_id, str):
+        return None
+    kind, colon, value = paper_id.partition(":")
+    kind = kind.upper() if colon else ""
+    if not colon and paper_id.startswith("10."):
+        kind, value = "DOI", paper_id
+    external_key = {"DOI": "DOI", "ARXIV": "ArXiv", "DBLP": "DBLP"}.get(kind)
+    if kind == "DBLP" and not accept_dblp_ids:
+        return None
+    for paper in corpus.s2:
+        ext = paper.get("externalIds") or {}
+        if not kind and paper["paperId"] == paper_id:
+            return paper
+        if kind == "CORPUSID" and str(paper.get("corpusId")) == value:
+            return paper
+        if external_key and str(ext.get(external_key, "")).lower() == value.lower():
+            return paper
+    return None
+
+
+def s2_batch(
+    corpus: Corpus, params: Mapping[str, str], body: Any, accept_dblp_ids: bool = False
+) -> Answer:
+    """POST /graph/v1/paper/batch: one entry per id, in order, null where unknown."""
+    fields = _fields(params)
+    if isinstance(fields, Answer):
+        return fields
+    ids = body.get("ids") if isinstance(body, dict) else None
+    if not isinstance(ids, list):
+        return Answer(400, {"error": "Body must be a JSON object with an 'ids' list"})
+    if len(ids) > BATCH_LIMIT:
+        return Answer(400, {"error": f"Too many ids: {len(ids)} > {BATCH_LIMIT}"})
+    papers = (_resolve(corpus, i, accept_dblp_ids) for i in ids)
+    return Answer(200, [_shape(p, fields) if p else None for p in papers])
+
+
+def s2_match(corpus: Corpus, params: Mapping[str, str]) -> Answer:
+    """GET /graph/v1/paper/search/match: the one closest title, or 404."""
+    fields = _fields(params)
+    if isinstance(fields, Answer):
+        return fields
+    query = normalize_title(params.get("query", ""))
+    scored = [(_title_score(query, normalize_title(p["title"])), p) for p in corpus.s2]
+    score, best = max(scored, key=lambda item: item[0], default=(0.0, None))
+    if best is None or score < _MATCH_THRESHOLD:
+        return Answer(404, {"error": "Title match not found"})
+    return Answer(200, {"data": [{**_shape(best, fields), "matchScore": round(score * 1.7, 5)}]})
+
+
+def _title_score(query: str, title: str) -> float:
+    """Fuzzy and prefix-tolerant, like the recorded match of a partial title."""
+    if query and len(query.split()) >= 4 and title.startswith(query):
+        return 100.0
+    return float(fuzz.ratio(query, title))
+
+
+def s2_search(corpus: Corpus, params: Mapping[str, str]) -> Answer:
+    """GET /graph/v1/paper/search: papers holding most query words, best first."""
+    fields = _fields(params)
+    if isinstance(fields, Answer):
+        return fields
+    offset, limit = int(params.get("offset", "0") or 0), min(int(params.get("limit", "10")), 100)
+    query = set(_words(params.get("query", "")))
+    ranked = []
+    for number, paper in enumerate(corpus.s2):
+        share = len(query & set(_words(paper["title"]))) / len(query) if query else 0.0
+        if share >= 0.6:
+            ranked.append((-share, number, paper))
+    ranked.sort(key=lambda item: item[:2])
+    if not ranked:
+        return Answer(200, {"total": 0, "offset": 0})
+    page = ranked[offset : offset + limit]
+    answer: dict[str, Any] = {"total": len(ranked), "offset": offset}
+    if offset + limit < len(ranked):
+        answer["next"] = offset + limit
+    answer["data"] = [_shape(paper, fields) for _, _, paper in page]
+    return Answer(200, answer)

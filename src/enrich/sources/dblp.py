@@ -1,0 +1,247 @@
+"""DBLP publication search: title in, candidates out.
+
+DBLP matches every query word as a case-insensitive prefix and ANDs them, so one
+misspelt or extra word loses the paper; `title_queries` therefore plans a few
+relaxed queries, asked only while the previous one found nothing. The JSON it
+answers has many small irregularities (apis.md §1.6); `parse_hits` absorbs them all.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from enrich.http import HttpClient, NotCached, ServiceError
+from enrich.models import Author, Candidate, Entry, EntryType, Identifiers
+from enrich.sources.base import KnownPaper, Source
+from enrich.text import fold_to_ascii
+
+DEFAULT_URL = "https://dblp.org"
+MIRRORS = ("https://dblp.org", "https://dblp.uni-trier.de", "https://dblp.dagstuhl.de")
+SEARCH_PATH = "/search/publ/api"
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_TAG = re.compile(r"<[^>]+>")
+_HOMONYM = re.compile(r"\s+\d{4}$")
+_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?$", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\..+)$", re.IGNORECASE)
+_STOP_WORDS = frozenset(
+    {"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on"}
+    | {"or", "over", "the", "through", "to", "towards", "via", "with", "without", "using"}
+)
+_RELAXED_WORDS = 3
+
+_ENTRY_TYPES: Mapping[str, EntryType] = {
+    "Conference and Workshop Papers": "inproceedings",
+    "Journal Articles": "article",
+    "Books and Theses": "book",
+    "Parts in Books or Collections": "incollection",
+}
+_INFORMAL_TYPES = frozenset({"Informal and Other Publications", "Informal Publications"})
+
+
+def query_words(text: str) -> list[str]:
+    """Words DBLP can match: ASCII (a diacritic would switch DBLP to exact matching),
+    lower case, punctuation (':' facets, '-' NOT, quotes, '$', '|') turned into spaces."""
+    words = _NOT_WORD.sub(" ", fold_to_ascii(text.strip().rstrip("."))).split()
+    return [word for word in words if len(word) > 1 or word.isdigit()]
+
+
+def title_queries(title: str) -> list[str]:
+    """The queries to try for a title, most specific first, without repeats.
+
+    1. every word of the title;
+    2. the part before the colon, usually the system's name ("Orca: ..."), which
+       survives when the list rewords the subtitle;
+    3. the longest (in practice rarest) words of the title, which survive a reworded
+       or misspelt short word.
+    A step asking for the same words as an earlier one is left out.
+    """
+    steps = [query_words(title)]
+    head, colon, _ = title.partition(":")
+    if colon:
+        steps.append(query_words(head))
+    content = [word for word in dict.fromkeys(steps[0]) if word not in _STOP_WORDS]
+    steps.append(sorted(content, key=len, reverse=True)[:_RELAXED_WORDS])
+    queries: list[str] = []
+    seen: list[set[str]] = []
+    for words in steps:
+        if words and set(words) not in seen:
+            seen.append(set(words))
+            queries.append(" ".join(words))
+    return queries
+
+
+def _as_list(value: Any) -> list[Any]:
+    """DBLP sends a bare value where a list holds one element; None is no element."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str | None:
+    """A DBLP scalar as a clean string (numbers arrive as strings, but be lenient)."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    cleaned = html.unescape(_TAG.sub("", str(value))).strip()
+    return cleaned or None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_author(raw: Any) -> Author | None:
+    """`{"@pid", "text"}` or a plain string; the homonym number goes, the pid stays."""
+    name = _text(raw.get("text")) if isinstance(raw, dict) else _text(raw)
+    if name is None:
+        return None
+    pid = _text(raw.get("@pid")) if isinstance(raw, dict) else None
+    return Author(name=_HOMONYM.sub("", name), dblp_pid=pid)
+
+
+def _doi(info: Mapping[str, Any], links: Sequence[str]) -> str | None:
+    """The record's DOI: `doi` when it is a real one, else a doi.org link in `ee`."""
+    doi = _text(info.get("doi"))
+    if doi and doi.startswith("10."):
+        return doi
+    for link in links:
+        found = _DOI_LINK.match(link)
+        if found:
+            return found.group(1)
+    return None
+
+
+def _arxiv_id(volume: str | None, links: Sequence[str], doi: str | None) -> str | None:
+    """arXiv id from a CoRR `volume: abs/<id>`, an arxiv.org link or an arXiv DOI."""
+    if volume and volume.startswith("abs/"):
+        return volume.removeprefix("abs/")
+    for link in links:
+        found = _ARXIV_LINK.search(link)
+        if found:
+            return found.group(1)
+    found = _ARXIV_DOI.match(doi or "")
+    return found.group(1) if found else None
+
+
+def parse_hit(info: Mapping[str, Any]) -> Candidate | None:
+    """One `hit.info` as a Candidate; None when it has no title (nothing to match on)."""
+    title = _text(info.get("title"))
+    if title is None:
+        return None
+    key = _text(info.get("key"))
+    venues = [venue for venue in map(_text, _as_list(info.get("venue"))) if venue]
+    venue = " and ".join(venues) or None
+    links = tuple(link for link in map(_text, _as_list(info.get("ee"))) if link)
+    volume = _text(info.get("volume"))
+    doi = _doi(info, links)
+    record_type = _text(info.get("type")) or ""
+    is_corr = bool(key and key.startswith("journals/corr/")) or "CoRR" in venues
+    is_preprint = is_corr or record_type in _INFORMAL_TYPES
+    authors_field = info.get("authors")
+    raw_authors = authors_field.get("author") if isinstance(authors_field, dict) else None
+    return Candidate(
+        source="dblp",
+        title=title.removesuffix("."),
+        authors=tuple(a for a in map(parse_author, _as_list(raw_authors)) if a is not None),
+        year=_int(info.get("year")),
+        venue=venue,
+        entry_type="misc" if is_preprint else _ENTRY_TYPES.get(record_type, "misc"),
+        is_preprint=is_preprint,
+        volume=volume,
+        number=_text(info.get("number")),
+        pages=_text(info.get("pages")),
+        doi=doi,
+        ids=Identifiers(dblp=key, arxiv=_arxiv_id(volume, links, doi)),
+        url=_text(info.get("url")) or (f"https://dblp.org/rec/{key}" if key else None),
+        links=links,
+    )
+
+
+def parse_hits(payload: Any) -> list[Candidate]:
+    """Every hit of a search answer; [] when `hits` has no `hit` (zero results).
+
+    Raises ServiceError when the body is not DBLP's `{"result": {"hits": ...}}`.
+    """
+    result = payload.get("result") if isinstance(payload, dict) else None
+    hits = result.get("hits") if isinstance(result, dict) else None
+    if not isinstance(hits, dict):
+        raise ServiceError("dblp", "the search answer has no result.hits; not a DBLP reply")
+    infos = (hit.get("info") for hit in _as_list(hits.get("hit")) if isinstance(hit, dict))
+    return [c for c in (parse_hit(info) for info in infos if isinstance(info, dict)) if c]
+
+
+class DblpSource(Source):
+    """DBLP's publication search, with fallback across its mirrors."""
+
+    name = "dblp"
+
+    def __init__(
+        self,
+        client: HttpClient,
+        base_url: str = DEFAULT_URL,
+        mirrors: Sequence[str] | None = None,
+        hits: int = 10,
+    ) -> None:
+        """`mirrors` defaults to DBLP's public hosts for the public base, else to none."""
+        super().__init__(client, base_url)
+        if mirrors is None:
+            mirrors = MIRRORS if self.base_url in MIRRORS else ()
+        others = [m.rstrip("/") for m in mirrors if m.rstrip("/") != self.base_url]
+        self.bases = [self.base_url, *others]
+        self.hits = hits
+        self._bases_lock = threading.Lock()
+
+    def find(self, entry: Entry) -> list[Candidate]:
+        for query in title_queries(entry.title):
+            candidates = self.search(query)
+            if candidates:
+                return candidates
+        return []
+
+    def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:
+        """DBLP has no documented JSON lookup by key: its records come through `find`."""
+        return [None] * len(papers)
+
+    def search(self, query: str) -> list[Candidate]:
+        """One publication search; tries the next host when one keeps failing."""
+        params = {"q": query, "format": "json", "h": self.hits, "c": 0}
+        return parse_hits(self._get(SEARCH_PATH, params))
+
+    def _get(self, path: str, params: Mapping[str, str | int]) -> Any:
+        """GET from the first base that answers; a base that failed moves to the back,
+        so one long outage costs one failed attempt, not one per query. Offline, every
+        base's cache is looked at: an earlier run may have been answered by a mirror."""
+        failure: ServiceError | None = None
+        with self._bases_lock:
+            bases = list(self.bases)
+        for base in bases:
+            try:
+                reply = self.client.get_json(self.name, base + path, params)
+            except NotCached as error:
+                failure = error
+                continue
+            except ServiceError as error:
+                failure = error
+                self._demote(base)
+                continue
+            if reply.status != 200:
+                raise ServiceError(
+                    "dblp", f"HTTP {reply.status}", url=base + path, status=reply.status
+                )
+            return reply.data
+        assert failure is not None
+        raise failure
+
+    def _demote(self, base: str) -> None:
+        with self._bases_lock:
+            if base in self.bases:
+                self.bases.remove(base)
+                self.bases.append(base)

@@ -1,0 +1,273 @@
+"""The DBLP/S2 emulator: its corpus keeps to the facts, its answers to apis.md; faults fire."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from enrich.emulator import Corpus, Emulator, Faults
+from enrich.emulator.build_corpus import CONFUSABLES, FACTS, build
+from enrich.emulator.services import CORPUS_FILE
+
+CORPUS = json.loads(CORPUS_FILE.read_text(encoding="utf-8"))
+
+
+def facts() -> list[dict[str, Any]]:
+    if not FACTS.exists():
+        pytest.skip(f"the shared fixture facts ({FACTS}) are not on this machine")
+    return json.loads(FACTS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as running:
+        yield running
+
+
+def dblp(emulator: Emulator, q: str, **params: Any) -> dict[str, Any]:
+    answer = requests.get(
+        f"{emulator.url}/search/publ/api", params={"q": q, "format": "json", "c": 0, **params}
+    )
+    assert answer.status_code == 200
+    return answer.json()["result"]["hits"]
+
+
+def keys(hits: dict[str, Any]) -> list[str]:
+    return [hit["info"]["key"] for hit in hits.get("hit", [])]
+
+
+# --- the corpus ----------------------------------------------------------------------------
+
+
+def test_corpus_is_what_the_generator_makes_of_the_facts() -> None:
+    assert build(facts()) == CORPUS
+
+
+def test_every_fixture_paper_has_its_published_record() -> None:
+    for fact in facts():
+        title = fact["published_title"] + "."
+        (record,) = (
+            r for r in CORPUS["dblp"] if r["title"] == title and r["venue"] == fact["venue"]
+        )
+        assert (record["venue"], record["year"], record.get("doi")) == (
+            fact["venue"],
+            str(fact["year"]),
+            fact["doi"],
+        )
+        if fact["dblp_key"]:
+            assert record["key"] == fact["dblp_key"]
+        people = record["authors"]["author"]
+        assert people[0]["text"] == f"Example {fact['first_author_family']}"
+        assert len(people) == (fact["n_authors"] or 1)
+
+
+def test_values_not_in_the_facts_look_synthetic() -> None:
+    fact_list = facts()
+    real_keys = {f["dblp_key"] for f in fact_list if f["dblp_key"]}
+    named = {
+        k
+        for f in fact_list
+        for k in re.findall(r"journals/corr/abs-[\d-]+", f["confusables"] or "")
+    }
+    real_dois = {f["doi"] for f in fact_list if f["doi"]}
+    families = {f["first_author_family"] for f in fact_list}
+    families |= {name for c in CONFUSABLES for name in c["families"]}
+    for record in CORPUS["dblp"]:
+        assert record["key"] in real_keys | named or "/Example" in record["key"]
+        assert record.get("doi") in real_dois | {None}
+        for person in record["authors"]["author"]:
+            given, family = person["text"].removesuffix(" 0001").split(" ", 1)
+            assert (given == "Example" and family in families) or family.startswith("Example")
+            assert person["@pid"].startswith("ex/")
+    for paper in CORPUS["s2"]:
+        assert paper["paperId"].startswith("fixture-")
+        assert paper["corpusId"] is None and paper["citationCount"] is None
+
+
+# --- DBLP answers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("pipedream", {"conf/sosp/ExampleNarayanan19", "journals/corr/abs-1806-03377"}),
+        ("pipedream gen", {"conf/sosp/ExampleNarayanan19"}),  # words are prefixes, ANDed
+        ("pipedream$ generalized$", {"conf/sosp/ExampleNarayanan19"}),
+        ("pipe$", set()),  # '$' asks for the exact word
+        ("poseidon efficient|xyz", {"conf/usenix/ExampleZhang17", "journals/corr/ExampleZhang17",
+                                    "journals/corr/ExampleZhang15"}),
+        ("ORCA", {"conf/osdi/YuJKKC22"}),
+        ("mulayer", {"conf/eurosys/ExampleKim19"}),  # ASCII query, diacritic-insensitive
+        ("μs scale", set()),  # a diacritic switches to exact matching
+        ("microsecond scale preemption", {"conf/osdi/ExampleHan22"}),
+    ],
+)  # fmt: skip
+def test_dblp_prefix_and_matching(emulator: Emulator, q: str, expected: set[str]) -> None:
+    assert set(keys(dblp(emulator, q, h=30))) == expected
+
+
+def test_dblp_envelope_is_all_strings_and_respects_h(emulator: Emulator) -> None:
+    hits = dblp(emulator, "deep", h=3, f=1)
+    assert int(hits["@total"]) > 3
+    assert (hits["@sent"], hits["@first"], len(hits["hit"])) == ("3", "1", 3)
+    info = hits["hit"][0]["info"]
+    assert all(isinstance(info[name], str) for name in ("title", "year", "key", "type", "url"))
+
+
+def test_dblp_zero_hits_has_no_hit_key(emulator: Emulator) -> None:
+    hits = dblp(emulator, "zzzz qqqq")
+    assert hits["@total"] == "0" and "hit" not in hits
+
+
+def test_bad_parameters_are_a_400_not_a_crash(emulator: Emulator) -> None:
+    answer = requests.get(f"{emulator.url}/search/publ/api", params={"format": "json", "h": "x"})
+    assert answer.status_code == 400
+
+
+def test_dblp_single_author_is_an_object(emulator: Emulator) -> None:
+    hits = dblp(emulator, "optimus dynamic resource scheduler")
+    assert isinstance(hits["hit"][0]["info"]["authors"]["author"], dict)
+
+
+# --- S2 answers ----------------------------------------------------------------------------
+
+
+def test_s2_batch_is_positional_with_nulls(emulator: Emulator) -> None:
+    ids = ["DOI:10.1145/3600006.3613165", "ARXIV:1802.05799", "DBLP:conf/osdi/YuJKKC22",
+           "10.1145/3341301.3359646", "CorpusId:1"]  # fmt: skip
+    answer = requests.post(
+        f"{emulator.url}/graph/v1/paper/batch", params={"fields": "title,year"}, json={"ids": ids}
+    )
+    papers = answer.json()
+    assert [p["year"] if p else None for p in papers] == [2023, 2018, None, 2019, None]
+    assert set(papers[0]) == {"paperId", "title", "year"}
+
+
+@pytest.mark.parametrize(
+    ("params", "body", "error"),
+    [
+        ({"fields": "title"}, {"ids": ["DOI:10.1/x"] * 501}, "Too many ids"),
+        ({"fields": "title,unknown"}, {"ids": []}, "Unrecognized or unsupported fields"),
+    ],
+)
+def test_s2_batch_errors(emulator: Emulator, params: dict, body: dict, error: str) -> None:
+    answer = requests.post(f"{emulator.url}/graph/v1/paper/batch", params=params, json=body)
+    assert answer.status_code == 400 and error in answer.json()["error"]
+
+
+def test_s2_dblp_ids_resolve_only_when_enabled() -> None:
+    with Emulator(accept_dblp_ids=True) as running:
+        answer = requests.post(
+            f"{running.url}/graph/v1/paper/batch",
+            params={"fields": "title"},
+            json={"ids": ["DBLP:conf/osdi/YuJKKC22"]},
+        )
+    assert answer.json()[0]["title"].startswith("Orca")
+
+
+def test_s2_title_match_and_its_404(emulator: Emulator) -> None:
+    url = f"{emulator.url}/graph/v1/paper/search/match"
+    orca = requests.get(
+        url,
+        params={
+            "query": "Orca: A Distributed Serving System for Transformer-Based Generative Models",
+            "fields": "title",
+        },
+    )
+    assert orca.json()["data"][0]["title"].startswith("Orca")
+    assert orca.json()["data"][0]["matchScore"] > 0
+    missing = requests.get(url, params={"query": "Nothing Like Any Paper Here", "fields": "title"})
+    assert (missing.status_code, missing.json()) == (404, {"error": "Title match not found"})
+
+
+def test_s2_search_pages_and_omits_data_when_empty(emulator: Emulator) -> None:
+    url = f"{emulator.url}/graph/v1/paper/search"
+    page = requests.get(url, params={"query": "GPU Cluster Scheduling", "limit": 1}).json()
+    assert page["total"] >= 2 and page["next"] == 1 and len(page["data"]) == 1
+    empty = requests.get(url, params={"query": "zzzz qqqq"}).json()
+    assert empty == {"total": 0, "offset": 0}
+
+
+# --- faults --------------------------------------------------------------------------------
+
+
+def test_faults_fire_every_nth_request_and_are_counted() -> None:
+    faults = Faults(every=2, kinds=("429", "503", "drop", "slow"), slow_seconds=0.5)
+    with Emulator(faults=faults) as running:
+        search = f"{running.url}/search/publ/api"
+        params = {"q": "orca", "format": "json"}
+        assert requests.get(search, params=params).status_code == 200
+        throttled = requests.get(search, params=params)
+        assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "1"
+        assert "text/html" in throttled.headers["Content-Type"]
+        assert requests.get(search, params=params).status_code == 200
+        assert requests.get(search, params=params).status_code == 503
+        requests.get(search, params=params)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(search, params=params)
+        requests.get(search, params=params)
+        with pytest.raises(requests.Timeout):
+            requests.get(search, params=params, timeout=0.2)
+        assert running.requests["dblp.search"] == 8
+        assert running.faults_injected == {"429": 1, "503": 1, "drop": 1, "slow": 1}
+
+
+def test_s2_429_is_json_without_retry_after_unless_asked() -> None:
+    with Emulator(faults=Faults(every=1, kinds=("429",))) as running:
+        answer = requests.get(f"{running.url}/graph/v1/paper/search", params={"query": "x"})
+    assert answer.status_code == 429 and "Retry-After" not in answer.headers
+    assert answer.json()["code"] == "429"
+
+
+def test_seeded_probability_is_reproducible() -> None:
+    def run() -> dict[str, int]:
+        with Emulator(faults=Faults(probability=0.5, seed=7, kinds=("503",))) as running:
+            statuses = [
+                requests.get(
+                    f"{running.url}/search/publ/api", params={"format": "json"}
+                ).status_code
+                for _ in range(20)
+            ]
+        return {"503": statuses.count(503), "200": statuses.count(200)}
+
+    first = run()
+    assert first == run() and first["503"] > 0 and first["200"] > 0
+
+
+def test_extended_corpus_serves_extra_records() -> None:
+    extra = {"title": "A Synthetic Benchmark Paper.", "key": "bench/Example1", "year": "2020",
+             "venue": "Example", "type": "Conference and Workshop Papers",
+             "authors": {"author": [{"@pid": "ex/1", "text": "Ann Example"}]},
+             "url": "https://dblp.org/rec/bench/Example1"}  # fmt: skip
+    with Emulator(Corpus.load().extended([extra], [])) as running:
+        assert keys(dblp(running, "synthetic benchmark")) == ["bench/Example1"]
+
+
+def test_command_line_serves_until_stopped() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "enrich.emulator", "--port", "0", "--latency", "0.01"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
+        assert url is not None
+        assert keys(dblp_at(url.group(0), "gandiva introspective")) == [
+            "conf/osdi/XiaoBRSKHPPZZYZ18"
+        ]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def dblp_at(base: str, q: str) -> dict[str, Any]:
+    answer = requests.get(f"{base}/search/publ/api", params={"q": q, "format": "json"})
+    return answer.json()["result"]["hits"]

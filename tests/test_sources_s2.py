@@ -1,0 +1,334 @@
+"""Semantic Scholar source: paper parsing and id choice (pure), then the source via the client.
+
+Shapes follow apis.md §2.4-2.6 (recorded cassettes); paper facts come from the
+fixtures; paperIds and co-authors are synthetic ("fixture-...", "Ann Example").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+
+from enrich.http import HttpClient, HttpConfig, ServiceError
+from enrich.models import Author, Candidate, Entry, Identifiers
+from enrich.sources.s2 import (
+    BATCH_LIMIT,
+    FIELDS,
+    S2Source,
+    paper_id,
+    parse_paper,
+    title_query,
+)
+
+RECORDED_MATCH = {  # apis.md §2.5, danielnsilva cassette (real record), abbreviated
+    "paperId": "6fe8c5bf8dddaadf10c765133d38dfef5714347f",
+    "externalIds": {
+        "MAG": "2998574808",
+        "DBLP": "conf/sigmod/AgrawalIS93",
+        "DOI": "10.1145/170035.170072",
+        "CorpusId": 490415,
+    },
+    "corpusId": 490415,
+    "publicationVenue": None,
+    "url": "https://www.semanticscholar.org/paper/6fe8c5bf8dddaadf10c765133d38dfef5714347f",
+    "title": "Mining association rules between sets of items in large databases",
+    "abstract": "We are given a large database ...",
+    "venue": "SIGMOD Conference",
+    "year": 1993,
+    "citationCount": 16127,
+    "isOpenAccess": True,
+    "openAccessPdf": {
+        "url": "https://dl.acm.org/doi/pdf/10.1145/170036.170072",
+        "status": "BRONZE",
+    },
+    "authors": [{"authorId": "144947410", "name": "R. Agrawal"}],
+    "matchScore": 109.24948,
+}
+HOROVOD = {  # fixture facts (arXiv-only paper); ids and co-author synthetic
+    "paperId": "fixture-horovod",
+    "corpusId": None,
+    "externalIds": {"ArXiv": "1802.05799", "DOI": "10.48550/arXiv.1802.05799"},
+    "url": "https://www.semanticscholar.org/paper/fixture-horovod",
+    "title": "Horovod: fast and easy distributed deep learning in TensorFlow",
+    "venue": "arXiv.org",
+    "year": 2018,
+    "citationCount": None,
+    "isOpenAccess": True,
+    "openAccessPdf": None,
+    "authors": [{"authorId": None, "name": "Example Sergeev"}, {"name": "Ann Example"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            RECORDED_MATCH,
+            {
+                "source": "s2",
+                "year": 1993,
+                "venue": "SIGMOD Conference",
+                "doi": "10.1145/170035.170072",
+                "citation_count": 16127,
+                "pdf_url": "https://dl.acm.org/doi/pdf/10.1145/170036.170072",
+                "abstract": "We are given a large database ...",
+                "is_preprint": False,
+                "authors": (Author("R. Agrawal", s2_id="144947410"),),
+                "ids": Identifiers(
+                    dblp="conf/sigmod/AgrawalIS93",
+                    s2="6fe8c5bf8dddaadf10c765133d38dfef5714347f",
+                    corpus_id=490415,
+                ),
+            },
+        ),
+        (
+            HOROVOD,
+            {
+                "is_preprint": True,
+                "pdf_url": None,
+                "citation_count": None,
+                "doi": "10.48550/arXiv.1802.05799",
+                "authors": (Author("Example Sergeev"), Author("Ann Example")),
+                "ids": Identifiers(s2="fixture-horovod", arxiv="1802.05799"),
+            },
+        ),
+        # venue "" is unknown; a closed paper's openAccessPdf has an empty url; bogus DOI
+        (
+            {
+                "paperId": "fixture-x",
+                "title": "T",
+                "venue": "",
+                "year": None,
+                "openAccessPdf": {"url": "", "status": None},
+                "externalIds": {"DOI": "not-a-doi"},
+                "authors": None,
+            },
+            {"venue": None, "pdf_url": None, "doi": None, "year": None, "authors": ()},
+        ),
+        # corpusId only inside externalIds; no abstract asked for
+        (
+            {"paperId": "fixture-y", "title": "U", "externalIds": {"CorpusId": 42}},
+            {"ids": Identifiers(s2="fixture-y", corpus_id=42), "abstract": None},
+        ),
+    ],
+    ids=["recorded-match", "arxiv-only", "nulls-and-empties", "corpus-id-in-external"],
+)
+def test_parse_paper_reads_every_documented_field(raw: dict, expected: dict) -> None:
+    candidate = parse_paper(raw)
+    assert candidate is not None
+    assert {name: getattr(candidate, name) for name in expected} == expected
+
+
+@pytest.mark.parametrize("raw", [None, {}, {"paperId": "fixture-z", "title": ""}, "x"])
+def test_parse_paper_none_for_missing_records(raw: Any) -> None:
+    assert parse_paper(raw) is None
+
+
+def known(doi: str | None = None, **ids: Any) -> Candidate:
+    return Candidate(source="dblp", title="T", doi=doi, ids=Identifiers(**ids))
+
+
+@pytest.mark.parametrize(
+    ("paper", "dblp_ids", "expected"),
+    [
+        (known(s2="fixture-a", doi="10.1145/3600006.3613165"), False, "fixture-a"),
+        (known(corpus_id=7, doi="10.1145/3600006.3613165"), False, "CorpusId:7"),
+        (
+            known(doi="10.1145/3600006.3613165", arxiv="2309.06180"),
+            False,
+            "DOI:10.1145/3600006.3613165",
+        ),
+        (known(arxiv="2309.06180", dblp="conf/sosp/KwonLZ0ZY0ZS23"), False, "ARXIV:2309.06180"),
+        # DBLP: is undocumented, so only on request
+        (known(dblp="conf/osdi/YuJKKC22"), False, None),
+        (known(dblp="conf/osdi/YuJKKC22"), True, "DBLP:conf/osdi/YuJKKC22"),
+        (known(), True, None),
+    ],
+)
+def test_paper_id_prefers_the_most_direct_identifier(
+    paper: Candidate, dblp_ids: bool, expected: str | None
+) -> None:
+    assert paper_id(paper, dblp_ids) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Mining association rules between sets of items in large databases.",
+            "Mining association rules between sets of items in large databases",
+        ),
+        (
+            "Optimus-CC: Efficient Large NLP Model Training",
+            "Optimus CC Efficient Large NLP Model Training",
+        ),
+        ("μLayer: Low Latency", "μLayer Low Latency"),
+    ],
+)
+def test_title_query_drops_hyphens_and_trailing_dot(title: str, expected: str) -> None:
+    assert title_query(title) == expected
+
+
+# --- through the real HTTP client, with `responses` ---------------------------------------
+
+S2 = "https://api.semanticscholar.org/graph/v1"
+PAELLA_LIST = "Paella: Low-latency Model Serving with Virtualized GPU Scheduling"
+PAELLA = {  # fixture facts: the published title differs from the list's
+    "paperId": "fixture-paella", "corpusId": None,
+    "externalIds": {"DOI": "10.1145/3600006.3613163"},
+    "url": "https://www.semanticscholar.org/paper/fixture-paella",
+    "title": "Paella: Low-latency Model Serving with Software-defined GPU Scheduling",
+    "venue": "SOSP", "year": 2023, "citationCount": None, "openAccessPdf": None,
+    "authors": [{"authorId": None, "name": "Example Ng"}],
+}  # fmt: skip
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[HttpClient]:
+    config = HttpConfig(
+        cache_path=tmp_path / "http.sqlite",
+        rates={"dblp": 1000.0, "s2": 1000.0},
+        attempts=2,
+        backoff_initial=0.0,
+        backoff_max=0.0,
+        max_retry_after=0.0,
+    )
+    http = HttpClient(config)
+    yield http
+    http.close()
+
+
+def echo_batch(request: Any) -> tuple[int, dict[str, str], str]:
+    """A batch answer: a record for ids naming a DOI, null for the rest, in order."""
+    ids = json.loads(request.body)["ids"]
+    papers = [
+        {"paperId": f"fixture-{n}", "title": f"T{n}", "externalIds": {"DOI": i[4:]}}
+        if i.startswith("DOI:") else None
+        for n, i in enumerate(ids)
+    ]  # fmt: skip
+    return 200, {}, json.dumps(papers)
+
+
+def batch_calls() -> list[tuple[list[str], dict[str, list[str]]]]:
+    return [
+        (json.loads(call.request.body)["ids"], parse_qs(urlsplit(call.request.url).query))
+        for call in responses.calls
+    ]
+
+
+@responses.activate
+def test_fetch_chunks_and_maps_nulls_back_by_position(client: HttpClient) -> None:
+    responses.add_callback(responses.POST, f"{S2}/paper/batch", callback=echo_batch)
+    papers = [
+        known(doi="10.1145/3600006.3613165"),
+        known(dblp="conf/osdi/YuJKKC22"),  # no id S2 documents: not sent
+        known(arxiv="1802.05799"),  # sent, S2 answers null
+        known(doi="10.1145/3600006.3613163"),
+        known(doi="10.1145/3341301.3359646"),
+    ]
+    found = S2Source(client, batch_size=2).fetch(papers)
+    assert [c.doi if c else None for c in found] == [
+        "10.1145/3600006.3613165",
+        None,
+        None,
+        "10.1145/3600006.3613163",
+        "10.1145/3341301.3359646",
+    ]
+    calls = batch_calls()
+    assert [ids for ids, _ in calls] == [
+        ["DOI:10.1145/3600006.3613165", "ARXIV:1802.05799"],
+        ["DOI:10.1145/3600006.3613163", "DOI:10.1145/3341301.3359646"],
+    ]
+    assert all(params == {"fields": [",".join(FIELDS)]} for _, params in calls)
+
+
+@responses.activate
+def test_fetch_default_chunk_is_the_documented_maximum(client: HttpClient) -> None:
+    responses.add_callback(responses.POST, f"{S2}/paper/batch", callback=echo_batch)
+    papers = [known(doi=f"10.9999/example.{n}") for n in range(BATCH_LIMIT + 1)]
+    found = S2Source(client).fetch(papers)
+    assert [len(ids) for ids, _ in batch_calls()] == [BATCH_LIMIT, 1]
+    assert [c.doi if c else None for c in found] == [p.doi for p in papers]
+
+
+def test_fetch_nothing_askable_sends_nothing(client: HttpClient) -> None:
+    with responses.RequestsMock() as mocked:  # any request would fail the test
+        assert S2Source(client).fetch([known(dblp="conf/nsdi/HwangKKSP21"), known()]) == [
+            None,
+            None,
+        ]
+        assert len(mocked.calls) == 0
+
+
+@responses.activate
+def test_fetch_rejects_an_answer_of_the_wrong_length(client: HttpClient) -> None:
+    responses.post(f"{S2}/paper/batch", json=[None])
+    with pytest.raises(ServiceError, match="s2"):
+        S2Source(client).fetch([known(doi="10.1145/1"), known(doi="10.1145/2")])
+
+
+@responses.activate
+def test_find_uses_the_title_match_first(client: HttpClient) -> None:
+    responses.get(f"{S2}/paper/search/match", json={"data": [{**PAELLA, "matchScore": 150.2}]})
+    found = S2Source(client).find(Entry(title=PAELLA_LIST, file="l.md", lines=(3,)))
+    assert [(c.title, c.doi) for c in found] == [(PAELLA["title"], "10.1145/3600006.3613163")]
+    params = parse_qs(urlsplit(responses.calls[0].request.url).query)
+    assert params == {
+        "query": ["Paella Low latency Model Serving with Virtualized GPU Scheduling"],
+        "fields": [",".join(FIELDS)],
+    }
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_title_match_404_is_empty_and_falls_back_to_search(client: HttpClient) -> None:
+    responses.get(f"{S2}/paper/search/match", status=404, json={"error": "Title match not found"})
+    responses.get(f"{S2}/paper/search", json={"total": 1, "offset": 0, "data": [PAELLA]})
+    found = S2Source(client, abstracts=True).find(Entry(title=PAELLA_LIST, file="l", lines=(1,)))
+    assert [c.ids.s2 for c in found] == ["fixture-paella"]
+    search = parse_qs(urlsplit(responses.calls[1].request.url).query)
+    assert search["limit"] == ["5"]
+    assert search["fields"] == [",".join((*FIELDS, "abstract"))]
+
+
+@responses.activate
+def test_nothing_anywhere_is_an_empty_list(client: HttpClient) -> None:
+    responses.get(f"{S2}/paper/search/match", status=404, json={"error": "Title match not found"})
+    responses.get(f"{S2}/paper/search", json={"total": 0, "offset": 0})  # no `data` key
+    assert S2Source(client).find(Entry(title="No Such Paper", file="l", lines=(1,))) == []
+
+
+def test_batch_size_above_the_documented_maximum_is_refused(client: HttpClient) -> None:
+    with pytest.raises(ValueError, match="500"):
+        S2Source(client, batch_size=BATCH_LIMIT + 1)
+
+
+@responses.activate
+def test_dblp_ids_travel_apart_and_a_refusal_costs_only_them(client: HttpClient) -> None:
+    def answer(request: Any) -> tuple[int, dict[str, str], str]:
+        ids = json.loads(request.body)["ids"]
+        if any(i.startswith("DBLP:") for i in ids):
+            return 400, {}, json.dumps({"error": "Unsupported id type: DBLP"})
+        return echo_batch(request)
+
+    responses.add_callback(responses.POST, f"{S2}/paper/batch", callback=answer)
+    source = S2Source(client, batch_size=1, dblp_ids=True)
+    papers = [
+        known(dblp="conf/osdi/YuJKKC22"),
+        known(doi="10.1145/3600006.3613163"),
+        known(dblp="conf/nsdi/HwangKKSP21"),
+    ]
+    found = source.fetch(papers)
+    assert [c.doi if c else None for c in found] == [None, "10.1145/3600006.3613163", None]
+    # the documented ids first; the first DBLP: batch is refused, the second never sent
+    assert [ids for ids, _ in batch_calls()] == [
+        ["DOI:10.1145/3600006.3613163"],
+        ["DBLP:conf/osdi/YuJKKC22"],
+    ]
+    assert source.dblp_ids is False
