@@ -1,7 +1,7 @@
 """DBLP source: query building and hit parsing (pure), then the source through the real client.
 
 Hit shapes follow apis.md §1.5/§1.6 (recorded envelopes); paper facts come from
-/work/shared/fixtures, synthetic values look synthetic ("Example", conf/.../Example..).
+tests/fixtures/papers_part1.json, synthetic values look synthetic ("Example", conf/.../Example..).
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-FACTS = Path("/work/shared/fixtures/papers_part1.json")
+# The real facts, kept in the repository beside the tests (a copy of the shared fixtures).
+FACTS = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "papers_part1.json"
 OUT = Path(__file__).with_name("corpus.json")
 
 _DBLP_STREAM = {"USENIX ATC": "conf/usenix", "NeurIPS": "conf/nips", "NIPS": "conf/nips",
