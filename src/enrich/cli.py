@@ -1,9 +1,11 @@
-"""Command line: parses arguments, calls the stages, prints. Nothing else lives here."""
+"""Command line: parses arguments, calls the pipeline, prints. Nothing else lives here."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,17 +13,47 @@ from pathlib import Path
 from rich.console import Console
 
 from enrich import __version__
-from enrich.console import entry_as_json, show_reading_list
+from enrich.console import (
+    entry_as_json,
+    progress_reporter,
+    show_outcomes,
+    show_reading_list,
+    show_summary,
+)
 from enrich.errors import EnrichError, ExitCode
-from enrich.readinglist import FORMATS, ReadingList, read_list
-
-DEFAULT_INPUT = Path("data/raw/mlsys-reading-list.md")
+from enrich.http import HttpConfig
+from enrich.pipeline import (
+    DEFAULT_INPUT,
+    DEFAULT_OUT,
+    DEFAULT_OVERRIDES,
+    RunOptions,
+    emit_again,
+    read_inputs,
+    run,
+    select_entries,
+)
+from enrich.readinglist import FORMATS, ReadingList
+from enrich.review import summarize
+from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
+from enrich.sources.s2 import DEFAULT_URL as S2_URL
 
 EXIT_CODES_HELP = """exit codes:
   0  every paper matched
   1  some papers ambiguous or unmatched (outputs written)
   2  bad input or configuration; with --strict, any warning about the input
   3  a service could not be reached (outputs written with what could be had)
+
+environment:
+  S2_API_KEY            Semantic Scholar API key (sent as x-api-key, never stored)
+  ENRICH_MAILTO         contact address added to the User-Agent
+  ENRICH_CACHE          cache file (default data/cache/http.sqlite)
+  ENRICH_CACHE_BACKEND  another requests-cache backend, e.g. redis://host:6379/0
+  ENRICH_CACHE_DAYS     cache expiry in days (default 30)
+  ENRICH_OFFLINE=1      answer from the cache only; ENRICH_REFRESH=1 revalidate all
+  ENRICH_DBLP_URL       DBLP base URL (default https://dblp.org)
+  ENRICH_S2_URL         Semantic Scholar base URL (default https://api.semanticscholar.org)
+  ENRICH_RATE_DBLP, ENRICH_RATE_S2   requests per second per service
+  ENRICH_HTTP_ATTEMPTS, ENRICH_CONNECT_TIMEOUT, ENRICH_READ_TIMEOUT
 """
 
 
@@ -36,25 +68,43 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"enrich {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    parse = commands.add_parser(
-        "parse",
-        help="parse a reading list and show its papers",
-        description="Parse a reading list (Markdown, text, CSV or BibTeX) and show its papers.",
-        epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parse = _subcommand(commands, "parse", "parse a reading list and show its papers")
     parse.add_argument("input", type=Path, help="the reading list file")
     parse.add_argument("--json", action="store_true", help="print the papers as a JSON array")
     _add_input_options(parse)
 
-    run = commands.add_parser(
-        "run",
-        help="run every stage: parse, resolve, match and merge, emit",
-        description="Run every stage on the reading list and write data/enriched/.",
+    for name, summary in (
+        ("run", "run every stage: parse, resolve, match and merge, write the outputs"),
+        ("resolve", "parse and resolve, print each paper's outcome, write nothing"),
+    ):
+        command = _subcommand(commands, name, summary)
+        _add_inputs(command)
+        _add_input_options(command)
+        _add_lookup_options(command)
+    emit = _subcommand(commands, "emit", "rewrite the outputs from the enriched JSON, offline")
+    _add_inputs(emit)
+    _add_input_options(emit)
+    emit.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"(default: {DEFAULT_OUT})")
+    emit.add_argument(
+        "--overrides", type=Path, default=DEFAULT_OVERRIDES, help="overrides file for review.md"
+    )
+    return parser
+
+
+def _subcommand(
+    commands: argparse._SubParsersAction, name: str, summary: str
+) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument(
+
+
+def _add_inputs(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
         "inputs",
         type=Path,
         nargs="*",
@@ -62,8 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="INPUT",
         help=f"reading list files (default: {DEFAULT_INPUT})",
     )
-    _add_input_options(run)
-    return parser
 
 
 def _add_input_options(command: argparse.ArgumentParser) -> None:
@@ -78,14 +126,59 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_lookup_options(command: argparse.ArgumentParser) -> None:
+    add = command.add_argument
+    add("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT})")
+    add("--offline", action="store_true", default=None, help="cache only (ENRICH_OFFLINE)")
+    add("--refresh", action="store_true", default=None, help="revalidate all (ENRICH_REFRESH)")
+    add("--only", action="append", default=[], metavar="TITLE_OR_KEY",
+        help="look up only papers whose title has this, or with this key (repeatable)")  # fmt: skip
+    add("--limit", type=_positive, default=None, metavar="N", help="look up at most N papers")
+    add("--jobs", type=_positive, default=4, metavar="N",
+        help="parallel lookups; each service's rate limit still holds (default: 4)")  # fmt: skip
+    add("--abstracts", action="store_true", help="also fetch abstracts from Semantic Scholar")
+    add("--overrides", type=Path, default=DEFAULT_OVERRIDES,
+        help=f"hand-kept overrides (default: {DEFAULT_OVERRIDES})")  # fmt: skip
+    add("--cache", type=Path, default=None, metavar="PATH",
+        help="HTTP cache file (ENRICH_CACHE; default data/cache/http.sqlite)")  # fmt: skip
+    add("--cache-backend", default=None, metavar="URL",
+        help="another cache backend, e.g. redis://host:6379/0 (ENRICH_CACHE_BACKEND)")  # fmt: skip
+    add("--cache-days", type=_positive, default=None, metavar="N",
+        help="cache expiry in days (ENRICH_CACHE_DAYS; default 30)")  # fmt: skip
+    add("--dblp-url", default=None, metavar="URL", help=f"ENRICH_DBLP_URL (default {DBLP_URL})")
+    add("--s2-url", default=None, metavar="URL", help=f"ENRICH_S2_URL (default {S2_URL})")
+    verbosity = command.add_mutually_exclusive_group()
+    verbosity.add_argument("--quiet", "-q", action="store_true", help="only warnings and errors")
+    verbosity.add_argument(
+        "--verbose", "-v", action="store_true", help="log every request (never the API key)"
+    )
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `enrich` script and `python -m enrich`."""
     args = build_parser().parse_args(argv)
     stderr = Console(stderr=True, highlight=False)
+    _set_up_logging(args, stderr)
     try:
+        lists = read_inputs([args.input] if args.command == "parse" else args.inputs, args.format)
+        failed_strict = _show_warnings(lists, args.strict, stderr)
+        if failed_strict:
+            stderr.print("enrich: error: warnings about the input and --strict is set")
+            return int(ExitCode.BAD_INPUT)
         if args.command == "parse":
-            return _parse(args, stderr)
-        return _run(args, stderr)
+            return _parse(lists[0], args)
+        if args.command == "emit":
+            report = emit_again(lists, RunOptions(out_dir=args.out, overrides=args.overrides))
+            stderr.print(summarize(report.records, str(report.review)))
+            return int(report.exit_code)
+        return _run(lists, args, stderr)
     except EnrichError as error:
         stderr.print(f"enrich: error: {error}", markup=False, soft_wrap=True)
         return int(error.exit_code)
@@ -94,38 +187,62 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _read(path: Path, args: argparse.Namespace, stderr: Console) -> tuple[ReadingList, bool]:
-    """Parse one input and print its warnings; whether --strict turns them into a failure."""
-    parsed = read_list(path, args.format)
-    for warning in parsed.warnings:
+def _set_up_logging(args: argparse.Namespace, stderr: Console) -> None:
+    level = logging.INFO
+    if getattr(args, "quiet", False):
+        level = logging.WARNING
+    elif getattr(args, "verbose", False):
+        level = logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    root = logging.getLogger("enrich")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _show_warnings(lists: Sequence[ReadingList], strict: bool, stderr: Console) -> bool:
+    """Print every warning about the inputs; whether --strict makes them a failure."""
+    warnings = [warning for reading_list in lists for warning in reading_list.warnings]
+    for warning in warnings:
         stderr.print(f"warning: {warning}", markup=False, soft_wrap=True)
-    return parsed, bool(args.strict and parsed.warnings)
+    return strict and bool(warnings)
 
 
-def _parse(args: argparse.Namespace, stderr: Console) -> int:
-    parsed, failed_strict = _read(args.input, args, stderr)
+def _parse(parsed: ReadingList, args: argparse.Namespace) -> int:
     if args.json:
         papers = [entry_as_json(entry) for entry in parsed.entries]
         sys.stdout.write(json.dumps(papers, ensure_ascii=False, indent=2) + "\n")
     else:
         show_reading_list(parsed, Console(highlight=False))
-    return _strict_exit(failed_strict, stderr)
-
-
-def _run(args: argparse.Namespace, stderr: Console) -> int:
-    failed_strict = False
-    for path in args.inputs:
-        parsed, failed = _read(path, args, stderr)
-        failed_strict |= failed
-        stderr.print(
-            f"{parsed.file}: {len(parsed.entries)} papers in {len(parsed.sections)} sections"
-        )
-    stderr.print("resolve, match and emit are not built yet: nothing written to data/enriched/")
-    return _strict_exit(failed_strict, stderr)
-
-
-def _strict_exit(failed_strict: bool, stderr: Console) -> int:
-    if failed_strict:
-        stderr.print("enrich: error: warnings about the input and --strict is set")
-        return int(ExitCode.BAD_INPUT)
     return int(ExitCode.OK)
+
+
+def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console) -> int:
+    http = HttpConfig.from_env(
+        cache_path=args.cache,
+        cache_backend=args.cache_backend,
+        cache_days=args.cache_days,
+        refresh=args.refresh,
+        offline=args.offline,
+    )
+    options = RunOptions(
+        out_dir=args.out,
+        http=http,
+        dblp_url=args.dblp_url or os.environ.get("ENRICH_DBLP_URL") or DBLP_URL,
+        s2_url=args.s2_url or os.environ.get("ENRICH_S2_URL") or S2_URL,
+        overrides=args.overrides,
+        only=tuple(args.only),
+        limit=args.limit,
+        jobs=args.jobs,
+        abstracts=args.abstracts,
+        write=args.command == "run",
+    )
+    total = sum(len(select_entries(rl.entries, options.only, options.limit)) for rl in lists)
+    with progress_reporter(total, stderr) as on_progress:
+        report = run(lists, options, on_progress)
+    if not args.quiet:
+        show_summary(report, stderr)
+    if args.command == "resolve":
+        show_outcomes(report.records, Console(highlight=False))
+    return int(report.exit_code)

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from enrich.models import Entry
+from enrich.models import EnrichedRecord, Entry
+from enrich.pipeline import RunReport
 from enrich.readinglist import ReadingList
+from enrich.resolve import ProgressCallback
+from enrich.review import needs_review
+
+log = logging.getLogger("enrich")
+
+SERVICE_NAMES = {"dblp": "DBLP", "s2": "Semantic Scholar"}
+_STATUS_STYLES = {
+    "matched": "green",
+    "ambiguous": "yellow",
+    "unmatched": "yellow",
+    "skipped": "dim",
+    "error": "red",
+    "not_cached": "red",
+}
 
 
 def entry_as_json(entry: Entry) -> dict[str, Any]:
@@ -51,3 +72,97 @@ def show_reading_list(parsed: ReadingList, console: Console) -> None:
         f"{parsed.bullets} list items, {len(parsed.entries)} distinct papers, "
         f"{len(parsed.sections)} sections, {len(parsed.warnings)} warnings"
     )
+
+
+@contextmanager
+def progress_reporter(total: int, console: Console) -> Iterator[ProgressCallback]:
+    """A progress bar on a terminal; one log line per paper otherwise (CI, pipes, files)."""
+    if console.is_terminal and total:
+        columns = (
+            TextColumn("[bold]resolving"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}", style="dim"),
+        )
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("", total=total)
+
+            def advance(entry: Entry, status: str) -> None:
+                progress.update(task, advance=1, description=f"{status}: {entry.title[:50]}")
+
+            yield advance
+        return
+    done = 0
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    every = max(1, total // 10)
+
+    def log_line(entry: Entry, status: str) -> None:
+        nonlocal done
+        with lock:
+            done += 1
+            outcomes[status] += 1
+            if done % every == 0 or done == total:
+                counts = ", ".join(
+                    f"{n} {s.replace('_', ' ')}" for s, n in sorted(outcomes.items())
+                )
+                log.info("looked up %d of %d papers (%s)", done, total, counts)
+
+    yield log_line
+
+
+def show_summary(report: RunReport, console: Console) -> None:
+    """The end-of-run summary: outcomes, cache and requests per service, where things went."""
+    records = report.records
+    counts = Counter(record.match.status for record in records)
+    stale = sum(record.stale for record in records)
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("papers", str(len(records)))
+    for status, style in _STATUS_STYLES.items():
+        if counts[status] or status in ("matched", "ambiguous", "unmatched"):
+            table.add_row(status.replace("_", " "), f"[{style}]{counts[status]}[/]")
+    table.add_row("stale", f"{stale}" + (" (kept from the previous run)" if stale else ""))
+    http = report.http
+    table.add_row("cache hits", str(http.total_cache_hits))
+    requests = ", ".join(f"{name} {count}" for name, count in sorted(http.requests.items()))
+    table.add_row("requests", requests or "none")
+    table.add_row("wall time", f"{report.seconds:.1f} s")
+    console.print(table)
+    for result in report.lists:
+        for path in result.written:
+            console.print(f"wrote {path}", soft_wrap=True)
+        if not result.written:
+            console.print(
+                f"{result.reading_list.file}: no paper refreshed, outputs left as they were"
+            )
+    if report.review is not None and any(needs_review(record) for record in records):
+        console.print(f"to review: {report.review}")
+    for service, error in sorted(report.service_errors.items()):
+        name = SERVICE_NAMES.get(service, service)
+        console.print(f"[red]{name} failed:[/] {error}", soft_wrap=True)
+
+
+def show_outcomes(records: Sequence[EnrichedRecord], console: Console) -> None:
+    """One row per paper: how it ended, and the record it ended with."""
+    table = Table(show_lines=False)
+    table.add_column("status", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("list title", overflow="fold")
+    table.add_column("record", overflow="fold")
+    table.add_column("doi", overflow="fold")
+    for record in records:
+        status = record.match.status + (" (stale)" if record.stale else "")
+        style = _STATUS_STYLES.get(record.match.status, "")
+        score = f"{record.match.score:.0f}" if record.match.score is not None else ""
+        where = " ".join(str(part) for part in (record.venue, record.year) if part)
+        table.add_row(
+            f"[{style}]{status}[/]",
+            score,
+            record.entry.title,
+            f"{record.title} ({where})" if where else record.title,
+            record.doi or "",
+        )
+    console.print(table)

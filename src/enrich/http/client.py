@@ -185,7 +185,7 @@ class HttpClient:
             else:
                 reason = f"HTTP {outcome.result().status_code}"
             seconds = state.next_action.sleep if state.next_action else 0.0
-            log.info(
+            log.debug(
                 "%s: %s; attempt %d of %d in %.1f s",
                 service,
                 reason,
@@ -215,6 +215,14 @@ class HttpClient:
     def _reply(self, service: str, url: str, response: requests.Response) -> JsonReply:
         from_cache = bool(getattr(response, "from_cache", False))
         status = response.status_code
+        log.debug(
+            "%s %s %s -> %d%s",
+            service,
+            response.request.method if response.request else "GET",
+            self._redact(response.url or url),
+            status,
+            " (cache)" if from_cache else "",
+        )
         if self.config.offline and status == 504 and isinstance(response, CachedResponse):
             raise NotCached(service, "not in the cache (offline mode)", url=_shown(url))
         if status in (200, 404):

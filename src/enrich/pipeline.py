@@ -1,0 +1,211 @@
+"""One run, every stage: parse -> resolve (sources, match, merge) -> keep last-known-good -> emit.
+
+The pipeline never makes the bibliography worse: a paper this run could not refresh
+keeps its previous record, marked stale; a run that refreshed nothing leaves the
+outputs as they were; outputs are replaced only once all of them are rendered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from enrich.emit import load_records, output_paths, write_outputs
+from enrich.emit.files import write_atomically
+from enrich.emit.keys import paper_identities
+from enrich.errors import ExitCode
+from enrich.http import HttpClient, HttpConfig, HttpStats
+from enrich.match import no_decision
+from enrich.merge import merge_record
+from enrich.models import EnrichedRecord, Entry
+from enrich.overrides import read_overrides
+from enrich.readinglist import ReadingList, read_list
+from enrich.resolve import ProgressCallback, resolve_entries
+from enrich.review import render_review
+from enrich.sources import DblpSource, S2Source
+from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
+from enrich.sources.s2 import DEFAULT_URL as S2_URL
+from enrich.text import normalize_title
+
+DEFAULT_INPUT = Path("data/raw/mlsys-reading-list.md")
+DEFAULT_OUT = Path("data/enriched")
+DEFAULT_OVERRIDES = Path("data/overrides.csv")
+REVIEW_NAME = "review.md"
+
+FRESH = frozenset({"matched", "ambiguous", "unmatched", "skipped"})
+"""Statuses that mean the services answered this run (even if the answer was "no")."""
+_STALE_NOTE = "kept from the previous run: "
+_NOT_SELECTED = "not looked up in this run (--only/--limit)"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a run needs besides the parsed lists; the CLI fills it from flags and env."""
+
+    out_dir: Path = DEFAULT_OUT
+    http: HttpConfig = field(default_factory=HttpConfig)
+    dblp_url: str = DBLP_URL
+    s2_url: str = S2_URL
+    overrides: Path = DEFAULT_OVERRIDES
+    only: tuple[str, ...] = ()
+    limit: int | None = None
+    jobs: int = 4
+    abstracts: bool = False
+    write: bool = True
+    """False for `enrich resolve`: look everything up, write nothing."""
+
+
+@dataclass(frozen=True)
+class ListResult:
+    """What a run did with one input list."""
+
+    reading_list: ReadingList
+    records: tuple[EnrichedRecord, ...]
+    looked_up: int
+    """How many of the list's papers this run asked the services about."""
+    written: tuple[Path, ...]
+    """The outputs written; empty when no paper could be refreshed (the old ones are kept)."""
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The outcome of a run: per-list results, service trouble, HTTP counters, wall time."""
+
+    lists: tuple[ListResult, ...]
+    service_errors: dict[str, str]
+    http: HttpStats
+    seconds: float
+    review: Path | None
+
+    @property
+    def records(self) -> list[EnrichedRecord]:
+        return [record for result in self.lists for record in result.records]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """3 when a service failed, 1 when a paper is not settled, else 0 (README, --help)."""
+        statuses = {record.match.status for record in self.records}
+        if self.service_errors or statuses & {"error", "not_cached"}:
+            return ExitCode.UNREACHABLE
+        if statuses & {"ambiguous", "unmatched"}:
+            return ExitCode.INCOMPLETE
+        return ExitCode.OK
+
+
+def read_inputs(paths: Sequence[Path], format: str | None = None) -> list[ReadingList]:
+    """Parse every input before any request, so bad input fails fast and costs nothing."""
+    return [read_list(path, format) for path in paths]
+
+
+def run(
+    lists: Sequence[ReadingList],
+    options: RunOptions,
+    on_progress: ProgressCallback | None = None,
+) -> RunReport:
+    """Resolve every list's papers and write its outputs, one list after another."""
+    started = time.perf_counter()
+    overrides = read_overrides(options.overrides)
+    results: list[ListResult] = []
+    errors: dict[str, str] = {}
+    with HttpClient(options.http) as client:
+        dblp = DblpSource(client, options.dblp_url)
+        s2 = S2Source(client, options.s2_url, abstracts=options.abstracts, dblp_ids=True)
+        for reading_list in lists:
+            paths = output_paths(Path(reading_list.file), options.out_dir)
+            previous = load_records(paths["json"]) if paths["json"].exists() else []
+            chosen = select_entries(reading_list.entries, options.only, options.limit)
+            fresh, trouble = resolve_entries(chosen, dblp, s2, overrides, options.jobs, on_progress)
+            errors.update(trouble.errors)
+            records = combine(reading_list.entries, fresh, previous)
+            written: tuple[Path, ...] = ()
+            refreshed = any(record.match.status in FRESH for record in fresh)
+            if options.write and refreshed:
+                written = tuple(write_outputs(records, Path(reading_list.file), options.out_dir))
+            results.append(ListResult(reading_list, tuple(records), len(chosen), written))
+        stats = client.stats
+    review = None
+    if options.write and any(result.written for result in results):
+        review = write_review(results, options)
+    return RunReport(tuple(results), errors, stats, time.perf_counter() - started, review)
+
+
+def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
+    """Rewrite every output from the enriched JSON already there, without any request."""
+    started = time.perf_counter()
+    results = []
+    for reading_list in lists:
+        paths = output_paths(Path(reading_list.file), options.out_dir)
+        previous = load_records(paths["json"]) if paths["json"].exists() else []
+        records = combine(reading_list.entries, [], previous)
+        written = tuple(write_outputs(records, Path(reading_list.file), options.out_dir))
+        results.append(ListResult(reading_list, tuple(records), 0, written))
+    review = write_review(results, options)
+    return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, review)
+
+
+def select_entries(entries: Sequence[Entry], only: Sequence[str], limit: int | None) -> list[Entry]:
+    """The entries this run looks up: those --only names (by title or key), at most --limit."""
+    chosen = list(entries)
+    if only:
+        wanted = [normalize_title(text) for text in only]
+        chosen = [
+            entry
+            for entry in chosen
+            if entry.key in only or any(w and w in normalize_title(entry.title) for w in wanted)
+        ]
+    return chosen[:limit] if limit is not None else chosen
+
+
+def combine(
+    entries: Sequence[Entry],
+    fresh: Sequence[EnrichedRecord],
+    previous: Sequence[EnrichedRecord],
+) -> list[EnrichedRecord]:
+    """One record per entry, in list order: this run's, or the last known good one.
+
+    A paper this run did not refresh, or refreshed into something worse than a match
+    it had, keeps its previous record (marked stale). A paper not looked up keeps its
+    previous record as it was. A paper gone from the list is gone from the outputs.
+    """
+    by_identity: dict[str, EnrichedRecord] = {}
+    for record in previous:
+        for identity in paper_identities(record):
+            by_identity.setdefault(identity, record)
+    fresh_by_title = {normalize_title(record.entry.title): record for record in fresh}
+    combined = []
+    for entry in entries:
+        record = fresh_by_title.get(normalize_title(entry.title))
+        if record is None:
+            record = merge_record(entry, no_decision("unmatched", _NOT_SELECTED), None)
+            looked_up = False
+        else:
+            looked_up = True
+        earlier = next((by_identity[i] for i in paper_identities(record) if i in by_identity), None)
+        combined.append(_better_of(record, earlier, looked_up))
+    return combined
+
+
+def _better_of(
+    record: EnrichedRecord, earlier: EnrichedRecord | None, looked_up: bool
+) -> EnrichedRecord:
+    if earlier is None or record.match.status in ("matched", "skipped"):
+        return record
+    if not looked_up:
+        return replace(earlier, entry=record.entry)
+    if earlier.match.status != "matched" and record.match.status in FRESH:
+        return record
+    why = "; ".join(record.match.notes) or record.match.status
+    notes = tuple(n for n in earlier.match.notes if not n.startswith(_STALE_NOTE))
+    match = replace(earlier.match, notes=(*notes, f"{_STALE_NOTE}this run: {why}"))
+    return replace(earlier, entry=record.entry, match=match, stale=True)
+
+
+def write_review(results: Sequence[ListResult], options: RunOptions) -> Path:
+    """review.md beside the outputs, for every list of the run."""
+    path = options.out_dir / REVIEW_NAME
+    records = [record for result in results for record in result.records]
+    text = render_review(records, overrides_path=str(options.overrides))
+    write_atomically(path, text.encode("utf-8"))
+    return path

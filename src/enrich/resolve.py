@@ -1,0 +1,182 @@
+"""Resolving entries: ask the sources, let matching choose, fetch S2's data, merge.
+
+The order keeps requests few: one DBLP search per paper (DBLP is the bibliographic
+authority), then one S2 batch for every chosen paper at once. S2's title match is
+asked only for a paper S2 cannot be asked about by identifier, or one DBLP could not
+resolve (or could not be reached), so S2 alone still resolves the list when DBLP is
+down. S2 trouble only degrades a record (no citation count, no PDF link); it never
+loses what DBLP gave.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from enrich.http import NotCached, ServiceError
+from enrich.match import Decision, choose_record, no_decision
+from enrich.merge import merge_record
+from enrich.models import Candidate, EnrichedRecord, Entry, Identifiers
+from enrich.overrides import Override, find_override
+from enrich.sources import Source
+
+ProgressCallback = Callable[[Entry, str], None]
+"""Called once per entry when its lookup ends, with the status it ended in."""
+
+
+@dataclass
+class ServiceTrouble:
+    """Thread-safe record of what each service failed at, for the summary and exit code."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def note(self, error: ServiceError) -> None:
+        with self._lock:
+            self.errors.setdefault(error.service, error.reason)
+
+
+@dataclass(frozen=True)
+class _KnownPaper:
+    """What S2's batch is asked by: the chosen record's DOI and identifiers."""
+
+    doi: str | None
+    ids: Identifiers
+
+
+def resolve_entries(
+    entries: Sequence[Entry],
+    dblp: Source,
+    s2: Source,
+    overrides: Sequence[Override] = (),
+    jobs: int = 4,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[list[EnrichedRecord], ServiceTrouble]:
+    """One enriched record per entry, in the entries' order, and what went wrong on the way."""
+    trouble = ServiceTrouble()
+
+    def decide(entry: Entry) -> Decision:
+        decision = _decide(entry, dblp, s2, find_override(overrides, entry, key=entry.key), trouble)
+        if on_progress is not None:
+            on_progress(entry, decision.match.status)
+        return decision
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        decisions = list(pool.map(decide, entries))
+        s2_records = _s2_records(entries, decisions, s2, trouble, pool)
+    records = [
+        merge_record(entry, decision, s2_record)
+        for entry, decision, s2_record in zip(entries, decisions, s2_records, strict=True)
+    ]
+    return records, trouble
+
+
+def _decide(
+    entry: Entry, dblp: Source, s2: Source, override: Override | None, trouble: ServiceTrouble
+) -> Decision:
+    """DBLP first; S2's title lookup when DBLP finds nothing good enough or cannot answer."""
+    if override is not None and override.action == "skip":
+        return choose_record(entry, [], override)
+    dblp_failure: ServiceError | None = None
+    try:
+        decision = choose_record(entry, dblp.find(entry), override)
+    except ServiceError as error:
+        trouble.note(error)
+        dblp_failure, decision = error, no_decision(_failure_status(error), str(error))
+    if decision.match.status not in ("unmatched", "error", "not_cached"):
+        return decision
+    try:
+        fallback = choose_record(entry, s2.find(entry), override)
+    except ServiceError as error:
+        trouble.note(error)
+        if dblp_failure is None:
+            return decision
+        return no_decision(_failure_status(dblp_failure, error), f"{dblp_failure}; {error}")
+    if dblp_failure is None:
+        return fallback if fallback.match.status == "matched" else decision
+    if fallback.match.status == "matched":
+        return _with_note(fallback, "DBLP could not be asked; resolved through Semantic Scholar")
+    status = _failure_status(dblp_failure)
+    return _with_note(
+        replace(fallback, match=replace(fallback.match, status=status)), str(dblp_failure)
+    )
+
+
+def _with_note(decision: Decision, note: str) -> Decision:
+    return replace(decision, match=replace(decision.match, notes=(*decision.match.notes, note)))
+
+
+def _failure_status(*errors: ServiceError) -> str:
+    """not_cached when an offline run had nothing cached, error for any real failure."""
+    return "not_cached" if all(isinstance(e, NotCached) for e in errors) else "error"
+
+
+def _s2_records(
+    entries: Sequence[Entry],
+    decisions: Sequence[Decision],
+    s2: Source,
+    trouble: ServiceTrouble,
+    pool: ThreadPoolExecutor,
+) -> list[Candidate | None]:
+    """S2's record for every decided paper: one batch for all, a title match where needed."""
+    records: list[Candidate | None] = [None] * len(decisions)
+    wanted: list[int] = []
+    for index, decision in enumerate(decisions):
+        if decision.chosen is not None and decision.chosen.source == s2.name:
+            records[index] = decision.chosen
+        elif decision.match.status == "matched":
+            wanted.append(index)
+    papers = [_known_paper(decisions[index]) for index in wanted]
+    try:
+        fetched = s2.fetch(papers)
+    except ServiceError as error:
+        trouble.note(error)
+        return records
+    for index, record in zip(wanted, fetched, strict=True):
+        records[index] = record
+    by_title = [
+        index
+        for index, paper in zip(wanted, papers, strict=True)
+        if records[index] is None and not (paper.doi or paper.ids.arxiv)
+    ]
+
+    def title_match(index: int) -> Candidate | None:
+        return _s2_by_title(entries[index], decisions[index], s2, trouble)
+
+    for index, record in zip(by_title, pool.map(title_match, by_title), strict=True):
+        records[index] = record
+    return records
+
+
+def _known_paper(decision: Decision) -> _KnownPaper:
+    """The chosen record's identifiers, with the arXiv id of its preprint companion."""
+    chosen, preprint, override = decision.chosen, decision.preprint, decision.override
+    pinned = override if override is not None and override.action == "pin" else None
+    arxiv = (chosen.ids.arxiv if chosen else None) or (preprint.ids.arxiv if preprint else None)
+    return _KnownPaper(
+        doi=(chosen.doi if chosen else None) or (pinned.doi if pinned else None),
+        ids=Identifiers(
+            dblp=(chosen.ids.dblp if chosen else None) or (pinned.dblp_key if pinned else None),
+            s2=pinned.s2_id if pinned else None,
+            arxiv=arxiv,
+        ),
+    )
+
+
+def _s2_by_title(
+    entry: Entry, decision: Decision, s2: Source, trouble: ServiceTrouble
+) -> Candidate | None:
+    """S2's record for a chosen paper it cannot be asked about by identifier."""
+    chosen = decision.chosen
+    title = chosen.title if chosen is not None else entry.title
+    year = chosen.year if chosen is not None else entry.year
+    known = replace(entry, title=title, year=year, key=None, authors=())
+    try:
+        candidates = s2.find(known)
+    except ServiceError as error:
+        trouble.note(error)
+        return None
+    found = choose_record(known, candidates)
+    return found.chosen if found.match.status == "matched" else None
