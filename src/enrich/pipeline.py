@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from enrich.emit import load_records, output_paths, write_outputs
+from enrich.emit import assign_keys, keys_by_identity, load_records, output_paths, write_outputs
 from enrich.emit.files import write_atomically
 from enrich.emit.keys import paper_identities
 from enrich.errors import ExitCode
@@ -118,11 +118,13 @@ def run(
             chosen = select_entries(reading_list.entries, options.only, options.limit)
             fresh, trouble = resolve_entries(chosen, dblp, s2, overrides, options.jobs, on_progress)
             errors.update(trouble.errors)
-            records = combine(reading_list.entries, fresh, previous)
+            records = assign_keys(
+                combine(reading_list.entries, fresh, previous), keys_by_identity(previous)
+            )
             written: tuple[Path, ...] = ()
             refreshed = any(record.match.status in FRESH for record in fresh)
             if options.write and refreshed:
-                written = tuple(write_outputs(records, Path(reading_list.file), options.out_dir))
+                written = _write(records, reading_list, options)
             results.append(ListResult(reading_list, tuple(records), len(chosen), written))
         stats = client.stats
     review = None
@@ -138,11 +140,21 @@ def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
     for reading_list in lists:
         paths = output_paths(Path(reading_list.file), options.out_dir)
         previous = load_records(paths["json"]) if paths["json"].exists() else []
-        records = combine(reading_list.entries, [], previous)
-        written = tuple(write_outputs(records, Path(reading_list.file), options.out_dir))
+        records = assign_keys(
+            combine(reading_list.entries, [], previous), keys_by_identity(previous)
+        )
+        written = _write(records, reading_list, options)
         results.append(ListResult(reading_list, tuple(records), 0, written))
     review = write_review(results, options)
     return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, review)
+
+
+def _write(
+    records: Sequence[EnrichedRecord], reading_list: ReadingList, options: RunOptions
+) -> tuple[Path, ...]:
+    """The four outputs of one list; records already carry their stable keys."""
+    path = Path(reading_list.file)
+    return tuple(write_outputs(records, path, options.out_dir, previous_keys={}))
 
 
 def select_entries(entries: Sequence[Entry], only: Sequence[str], limit: int | None) -> list[Entry]:
