@@ -14,7 +14,7 @@ import requests
 
 from enrich.emulator import Corpus, Emulator, Faults
 from enrich.emulator.build_corpus import CONFUSABLES, FACTS, build
-from enrich.emulator.services import CORPUS_FILE
+from enrich.emulator.services import CORPUS_FILE, _dblp_text, _term_matches, _words, s2_batch
 
 CORPUS = json.loads(CORPUS_FILE.read_text(encoding="utf-8"))
 
@@ -109,6 +109,36 @@ def test_values_not_in_the_facts_look_synthetic() -> None:
 )  # fmt: skip
 def test_dblp_prefix_and_matching(emulator: Emulator, q: str, expected: set[str]) -> None:
     assert set(keys(dblp(emulator, q, h=30))) == expected
+
+
+DBLP_QUERIES = ["pipedream", "pipedream gen", "pipedream$ generalized$", "pipe$", "exam",
+                "poseidon efficient|xyz", "ORCA", "mulayer", "ann$ example", "osdi 2022",
+                "microsecond scale preemption", "deep learn", "a|b c", "zzzz qqqq", "$"]  # fmt: skip
+
+
+@pytest.mark.parametrize("q", DBLP_QUERIES)
+def test_dblp_index_never_hides_a_record_the_rules_match(q: str) -> None:
+    """The index only narrows the records checked; the matching rules still decide."""
+    corpus = Corpus.load()
+    terms = q.split()
+    matched = {
+        number
+        for number, info in enumerate(corpus.dblp)
+        if all(_term_matches(t, _words(_dblp_text(info))) for t in terms)
+    }
+    assert matched <= corpus.index.dblp_candidates(terms)
+
+
+def test_a_large_corpus_is_indexed_once_and_answers_by_identifier() -> None:
+    """5,000 extra records (the pipeline benchmark's size) answer a 500-id batch at once."""
+    extra = [{"paperId": f"fixture-bench-{n}", "title": f"Bench Paper {n}",
+              "externalIds": {"DBLP": f"bench/Example{n}"}} for n in range(5000)]  # fmt: skip
+    corpus = Corpus.load().extended([], extra)
+    ids = [f"DBLP:bench/example{n}" for n in range(10, 5000, 10)] + ["DBLP:bench/Nothing"]
+    answer = s2_batch(corpus, {"fields": "title"}, {"ids": ids}, accept_dblp_ids=True)
+    titles = [paper["title"] if paper else None for paper in answer.body]
+    assert titles == [f"Bench Paper {n}" for n in range(10, 5000, 10)] + [None]
+    assert corpus.index is corpus.index
 
 
 def test_dblp_envelope_is_all_strings_and_respects_h(emulator: Emulator) -> None:

@@ -9,10 +9,13 @@ simple but honest imitation: DBLP ANDs case-insensitive word prefixes ('$' exact
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,8 @@ S2_FIELDS = frozenset(
 )
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _MATCH_THRESHOLD = 85.0
+_EXTERNAL_IDS = {"DOI": "DOI", "ARXIV": "ArXiv", "DBLP": "DBLP"}
+"""Batch id prefixes (upper case) and the externalIds field each names."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,62 @@ class Corpus:
     ) -> Corpus:
         return Corpus(dblp=(*self.dblp, *dblp), s2=(*self.s2, *s2))
 
+    @cached_property
+    def index(self) -> CorpusIndex:
+        """Built on first use, so a benchmark's corpus of thousands answers in milliseconds."""
+        return CorpusIndex(self)
+
+
+class CorpusIndex:
+    """What every query would otherwise recompute for every record: folded words, normal
+    titles, a sorted vocabulary for prefix lookups, and S2's records by identifier.
+
+    Lookups only narrow the records a query is checked against; the rules that decide
+    a match stay in the functions below, so an index can never change an answer.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.dblp_words = [_words(_dblp_text(info)) for info in corpus.dblp]
+        self.dblp_title_words = [_words(info.get("title", "")) for info in corpus.dblp]
+        postings: defaultdict[str, set[int]] = defaultdict(set)
+        for number, words in enumerate(self.dblp_words):
+            for word in words:
+                postings[word].add(number)
+        self._postings = dict(postings)
+        self._vocabulary = sorted(postings)
+        self.s2_titles = [normalize_title(paper["title"]) for paper in corpus.s2]
+        self.s2_title_words = [set(_words(paper["title"])) for paper in corpus.s2]
+        self.s2_by_id: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for paper in corpus.s2:
+            ext = paper.get("externalIds") or {}
+            keys = [("", paper["paperId"]), ("CORPUSID", str(paper.get("corpusId")))]
+            keys += [(kind, str(ext.get(name, "")).lower()) for kind, name in _EXTERNAL_IDS.items()]
+            for key in keys:
+                self.s2_by_id.setdefault(key, paper)
+
+    def dblp_candidates(self, terms: Iterable[str]) -> set[int]:
+        """Every record that may match all `terms` (folded ASCII queries): a superset."""
+        found: set[int] | None = None
+        for term in terms:
+            matching: set[int] = set()
+            for alternative in term.split("|"):
+                parts = [p for p in _WORD_SPLIT.split(alternative.rstrip("$").lower()) if p]
+                if parts:
+                    matching |= set.intersection(*(self._with_prefix(p) for p in parts))
+            found = matching if found is None else found & matching
+            if not found:
+                return set()
+        return found or set()
+
+    def _with_prefix(self, prefix: str) -> set[int]:
+        numbers: set[int] = set()
+        start = bisect.bisect_left(self._vocabulary, prefix)
+        for word in self._vocabulary[start:]:
+            if not word.startswith(prefix):
+                break
+            numbers |= self._postings[word]
+        return numbers
+
 
 def _dblp_text(info: Mapping[str, Any]) -> str:
     """Everything a DBLP query word can match: title, authors, venue, year."""
@@ -94,11 +155,14 @@ def dblp_search(corpus: Corpus, params: Mapping[str, str]) -> Answer:
     first = int(params.get("f", "0") or 0)
     exact_words = not query.isascii()  # a diacritic switches DBLP to exact matching
     terms = [t if t.isascii() else t.lower() for t in query.split()]
+    index = corpus.index
+    numbers = range(len(corpus.dblp)) if exact_words else sorted(index.dblp_candidates(terms))
     matching = []
-    for number, info in enumerate(corpus.dblp):
-        words = _words(_dblp_text(info), fold=not exact_words)
+    for number in numbers:
+        info = corpus.dblp[number]
+        words = _words(_dblp_text(info), fold=False) if exact_words else index.dblp_words[number]
         if terms and all(_term_matches(t, words) for t in terms):
-            in_title = sum(_term_matches(t, _words(info.get("title", ""))) for t in terms)
+            in_title = sum(_term_matches(t, index.dblp_title_words[number]) for t in terms)
             matching.append((-in_title, -int(info.get("year", "0")), number, info))
     matching.sort(key=lambda item: item[:3])
     sent = matching[first : first + hits_wanted]
@@ -146,17 +210,14 @@ def _resolve(corpus: Corpus, paper_id: Any, accept_dblp_ids: bool) -> Mapping[st
     kind = kind.upper() if colon else ""
     if not colon and paper_id.startswith("10."):
         kind, value = "DOI", paper_id
-    external_key = {"DOI": "DOI", "ARXIV": "ArXiv", "DBLP": "DBLP"}.get(kind)
     if kind == "DBLP" and not accept_dblp_ids:
         return None
-    for paper in corpus.s2:
-        ext = paper.get("externalIds") or {}
-        if not kind and paper["paperId"] == paper_id:
-            return paper
-        if kind == "CORPUSID" and str(paper.get("corpusId")) == value:
-            return paper
-        if external_key and str(ext.get(external_key, "")).lower() == value.lower():
-            return paper
+    if not kind:
+        return corpus.index.s2_by_id.get(("", paper_id))
+    if kind == "CORPUSID":
+        return corpus.index.s2_by_id.get((kind, value))
+    if kind in _EXTERNAL_IDS:
+        return corpus.index.s2_by_id.get((kind, value.lower()))
     return None
 
 
@@ -182,7 +243,8 @@ def s2_match(corpus: Corpus, params: Mapping[str, str]) -> Answer:
     if isinstance(fields, Answer):
         return fields
     query = normalize_title(params.get("query", ""))
-    scored = [(_title_score(query, normalize_title(p["title"])), p) for p in corpus.s2]
+    titles = corpus.index.s2_titles
+    scored = [(_title_score(query, title), p) for title, p in zip(titles, corpus.s2, strict=True)]
     score, best = max(scored, key=lambda item: item[0], default=(0.0, None))
     if best is None or score < _MATCH_THRESHOLD:
         return Answer(404, {"error": "Title match not found"})
@@ -205,7 +267,7 @@ def s2_search(corpus: Corpus, params: Mapping[str, str]) -> Answer:
     query = set(_words(params.get("query", "")))
     ranked = []
     for number, paper in enumerate(corpus.s2):
-        share = len(query & set(_words(paper["title"]))) / len(query) if query else 0.0
+        share = len(query & corpus.index.s2_title_words[number]) / len(query) if query else 0.0
         if share >= 0.6:
             ranked.append((-share, number, paper))
     ranked.sort(key=lambda item: item[:2])
