@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -299,3 +300,20 @@ def test_command_line_serves_until_stopped() -> None:
 def dblp_at(base: str, q: str) -> dict[str, Any]:
     answer = requests.get(f"{base}/search/publ/api", params={"q": q, "format": "json"})
     return answer.json()["result"]["hits"]
+
+
+def test_answers_are_sent_with_nagle_off() -> None:
+    """Headers and body leave in two writes: with Nagle's algorithm on, the body would wait
+    for the client's delayed ACK (~40 ms), so every answer would come that much late."""
+    options: list[int] = []
+    with Emulator() as running:
+        handler = running._server.RequestHandlerClass
+
+        class Spy(handler):  # type: ignore[valid-type,misc]
+            def setup(self) -> None:
+                super().setup()
+                options.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        running._server.RequestHandlerClass = Spy
+        assert keys(dblp(running, "gandiva introspective")) == ["conf/osdi/XiaoBRSKHPPZZYZ18"]
+    assert options and all(options)
