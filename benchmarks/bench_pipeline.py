@@ -1,0 +1,578 @@
+"""The whole pipeline (`enrich.pipeline.run`, outputs written) against the emulator: issue 5.
+
+    .venv/bin/python benchmarks/bench_pipeline.py [--latency 0.1] [--papers 5000] [--skip-cold]
+
+Every answer of the emulator comes 100 ms late. Three runs:
+
+1. Cold, the shipped list (97 papers), at the documented rates: DBLP 1 request/s (apis.md
+   §1.4: 1-2 s between requests is fine), S2 1 request/s (the keyed rate; a placeholder key
+   is configured, the emulator ignores it). The emulator's corpus knows the 50 fixture
+   papers and their confusables; the other titles get obviously synthetic records
+   (bench_sources.synthetic_corpus), so the figure is that of a list whose papers exist.
+   A second, uncounted-time run against the bare corpus shows what the unknown titles
+   cost (DBLP's relaxed queries, S2's title match and search) and why.
+
+   The floor the rate limits impose. A limiter spaces the starts of its service's
+   requests 1/rate apart, so n requests to it take at least (n - 1) / rate, plus one
+   latency for the last answer. The pipeline runs in two phases, the second needing the
+   first's result: (a) per paper, DBLP's search(es), and S2's title lookups for papers DBLP
+   could not resolve, the two services in parallel on their own limiters; (b) once every
+   paper is decided, S2's batch(es) for the chosen records, then S2's title lookups of
+   chosen records S2 cannot be asked about by identifier. Hence
+
+       floor = max((n_dblp - 1) / r_dblp, (n_s2a - 1) / r_s2) + latency
+             + (n_s2b - 1) / r_s2 + latency                     (each term only if n > 0)
+
+   where n_s2a are the S2 requests before the first batch and n_s2b the batch and after.
+   Target: wall time <= 1.2 x floor; at most 1.2 requests per paper (issue 3).
+
+2. Warm: the same run again. Target: no request, report.seconds < 1.
+
+3. Synthetic list of N (5,000) titles: variants of the corpus's published records, each
+   with a unique made-up word ("Efficient ... PagedAttention qbaaa"), served as obviously
+   synthetic records (keys bench/Example..., paperIds fixture-bench-..., no DOI) by an
+   emulator in a subprocess (so it shares neither the GIL nor the memory measured), with
+   rates raised to 200/s and enough jobs to keep rate x latency requests in flight. Target:
+   wall time <= 1.2 x floor (throughput limited by the rates only). Memory: RSS at 1,000,
+   2,500 and N papers resolved, and (in a second, latency-free run) Python's traced
+   memory at the same points, per paper; flat means the per-paper figure does not grow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_sources import synthetic_corpus
+
+from enrich.emulator import Corpus, Emulator, Faults
+from enrich.emulator.services import s2_match
+from enrich.http import HttpConfig
+from enrich.models import Entry
+from enrich.pipeline import RunOptions, RunReport, read_inputs, run
+from enrich.readinglist import ReadingList
+from enrich.sources.dblp import title_queries
+from enrich.sources.s2 import title_query
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data" / "raw" / "mlsys-reading-list.md"
+DOCUMENTED_RATES = {"dblp": 1.0, "s2": 1.0}
+PLACEHOLDER_KEY = "bench-placeholder-not-a-key"
+TARGETS = {"floor_ratio": 1.2, "requests_per_paper": 1.2, "warm_seconds": 1.0}
+CHECKPOINTS = (1, 1000, 2500)
+
+
+# --- what the emulator was asked, and when ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asked:
+    at: float
+    endpoint: str
+    query: dict[str, str]
+    ids: tuple[str, ...]
+
+
+class JournalingEmulator(Emulator):
+    """The emulator, keeping every answered request for the breakdown (no faults here)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.journal: list[Asked] = []
+        self._journal_lock = threading.Lock()
+
+    def answer(self, method: str, path: str, query: dict[str, str], body: Any) -> Any:
+        endpoint = {
+            "/search/publ/api": "dblp.search",
+            "/graph/v1/paper/batch": "s2.batch",
+            "/graph/v1/paper/search/match": "s2.match",
+            "/graph/v1/paper/search": "s2.search",
+        }.get(path, path)
+        ids = tuple(map(str, body.get("ids", []))) if isinstance(body, dict) else ()
+        with self._journal_lock:
+            self.journal.append(Asked(time.perf_counter(), endpoint, query, ids))
+        return super().answer(method, path, query, body)
+
+
+def floor_seconds(journal: Sequence[Asked], rates: dict[str, float], latency: float) -> float:
+    """The module docstring's formula, over the requests the run really made."""
+    batch_times = [a.at for a in journal if a.endpoint == "s2.batch"]
+    second_phase = min(batch_times) if batch_times else math.inf
+    n_dblp = sum(a.endpoint.startswith("dblp") for a in journal)
+    n_s2a = sum(a.endpoint.startswith("s2") and a.at < second_phase for a in journal)
+    n_s2b = sum(a.endpoint.startswith("s2") and a.at >= second_phase for a in journal)
+
+    def phase(*counts: tuple[int, float]) -> float:
+        spans = [(n - 1) / rate for n, rate in counts if n > 0]
+        return max(spans) + latency if spans else 0.0
+
+    return phase((n_dblp, rates["dblp"]), (n_s2a, rates["s2"])) + phase((n_s2b, rates["s2"]))
+
+
+def breakdown(
+    journal: Sequence[Asked], entries: Sequence[Entry], known: set[str], report: RunReport
+) -> Counter[tuple[str, str]]:
+    """Requests by (why, which papers): known = in the emulator's base corpus."""
+    first_query: dict[str, str] = {}
+    relaxed: dict[str, str] = {}
+    by_title: dict[str, str] = {}
+    for entry in entries:
+        group = "known" if entry.title in known else "unknown"
+        queries = title_queries(entry.title)
+        first_query.setdefault(queries[0], group)
+        for query in queries[1:]:
+            relaxed.setdefault(query, group)
+        by_title.setdefault(title_query(entry.title), group)
+    for record in report.records:
+        by_title.setdefault(title_query(record.title), by_title[title_query(record.entry.title)])
+    batch_times = [a.at for a in journal if a.endpoint == "s2.batch"]
+    second_phase = min(batch_times) if batch_times else math.inf
+    counts: Counter[tuple[str, str]] = Counter()
+    for asked in journal:
+        if asked.endpoint == "dblp.search":
+            q = asked.query.get("q", "")
+            if q in first_query:
+                counts["DBLP search, full title", first_query[q]] += 1
+            else:
+                counts["DBLP search, relaxed (nothing found before)", relaxed.get(q, "?")] += 1
+        elif asked.endpoint == "s2.batch":
+            kind = "DBLP keys" if asked.ids[0].startswith("DBLP:") else "DOI/arXiv ids"
+            counts[f"S2 batch by {kind} (shared: {len(asked.ids)} papers)", "all"] += 1
+        else:
+            group = by_title.get(asked.query.get("query", ""), "?")
+            kind = "title match" if asked.endpoint == "s2.match" else "search (match said 404)"
+            why = "DBLP found no match" if asked.at < second_phase else "chosen record, no id"
+            counts[f"S2 {kind}: {why}", group] += 1
+    return counts
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+
+def options(tmp: Path, url: str, config: HttpConfig, jobs: int = 4) -> RunOptions:
+    return RunOptions(
+        out_dir=tmp / "out",
+        http=config,
+        dblp_url=url,
+        s2_url=url,
+        overrides=tmp / "overrides.csv",
+        jobs=jobs,
+    )
+
+
+def documented_config(cache: Path) -> HttpConfig:
+    """DBLP at its documented rate; S2 at its keyed rate, by configuring a (placeholder) key."""
+    config = HttpConfig(
+        cache_path=cache, rates={"dblp": DOCUMENTED_RATES["dblp"]}, s2_api_key=PLACEHOLDER_KEY
+    )
+    assert config.rate_for("s2") == DOCUMENTED_RATES["s2"]
+    return config
+
+
+def known_titles(entries: Sequence[Entry]) -> set[str]:
+    """The list titles the emulator's own corpus can answer (fixture papers, confusables)."""
+    corpus = Corpus.load()
+    return {e.title for e in entries if s2_match(corpus, {"query": e.title}).status == 200}
+
+
+@dataclass
+class Figures:
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+
+    def add(self, what: str, value: str, target: str = "", met: bool | None = None) -> None:
+        verdict = "" if met is None else ("PASS" if met else "MISS")
+        if met is False:
+            self.missed.append(what)
+        self.rows.append((what, value, target, verdict))
+
+    def print(self) -> None:
+        width = [max(len(row[i]) for row in self.rows) for i in range(3)]
+        print()
+        for row in (("figure", "value", "target", ""), *self.rows):
+            print(f"  {row[0]:<{width[0]}}  {row[1]:>{width[1]}}  {row[2]:<{width[2]}}  {row[3]}")
+
+
+def shipped_list(args: argparse.Namespace, figures: Figures) -> None:
+    lists = read_inputs([SHIPPED])
+    entries = lists[0].entries
+    papers = len(entries)
+    known = known_titles(entries)
+    faults = Faults(latency=args.latency)
+    print(
+        f"shipped list: {papers} papers, {len(known)} known to the emulator's corpus; "
+        f"{args.latency * 1000:.0f} ms latency"
+    )
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        JournalingEmulator(Corpus.load(), faults, accept_dblp_ids=True) as bare,
+    ):
+        config = HttpConfig(cache_path=Path(tmp) / "http.sqlite", rates={"dblp": 500, "s2": 500})
+        report = run(lists, options(Path(tmp), bare.url, config))
+        counts = breakdown(bare.journal, entries, known, report)
+        floor = floor_seconds(bare.journal, DOCUMENTED_RATES, args.latency)
+        statuses = Counter(r.match.status for r in report.records)
+        print(
+            f"\n1a. bare corpus (the {papers - len(known)} unknown titles exist nowhere), "
+            f"rates raised to count only: {statuses}"
+        )
+        print_breakdown(counts, papers)
+        print(f"    at the documented rates these requests would impose a floor of {floor:.0f} s")
+        figures.add(
+            "bare corpus: requests/paper",
+            f"{report.http.total_requests / papers:.2f}",
+            "(unknown titles cost relaxed + S2 lookups)",
+        )
+
+    if args.skip_cold:
+        return
+    corpus = synthetic_corpus(entries)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        JournalingEmulator(corpus, faults, accept_dblp_ids=True) as emulator,
+    ):
+        opts = options(Path(tmp), emulator.url, documented_config(Path(tmp) / "http.sqlite"))
+        cold = run(lists, opts)
+        wall = cold.seconds
+        floor = floor_seconds(emulator.journal, DOCUMENTED_RATES, args.latency)
+        counts = breakdown(emulator.journal, entries, known, cold)
+        statuses = Counter(r.match.status for r in cold.records)
+        print(f"\n1b. cold, synthetic records for the unknown titles, DBLP 1/s, S2 1/s: {statuses}")
+        print_breakdown(counts, papers)
+        per_service = ", ".join(f"{k} {v}" for k, v in sorted(cold.http.requests.items()))
+        print(f"    requests by service: {per_service}; wall {wall:.1f} s, floor {floor:.1f} s")
+        sent = cold.http.total_requests
+        figures.add("cold: requests (dblp + s2)", f"{per_service}")
+        figures.add(
+            "cold: requests/paper",
+            f"{sent / papers:.2f}",
+            f"<= {TARGETS['requests_per_paper']}",
+            sent / papers <= TARGETS["requests_per_paper"],
+        )
+        figures.add(
+            "cold: wall / floor",
+            f"{wall:.1f} s / {floor:.1f} s = {wall / floor:.3f}",
+            f"<= {TARGETS['floor_ratio']}",
+            wall / floor <= TARGETS["floor_ratio"],
+        )
+
+        emulator.journal.clear()
+        warm = run(lists, opts)
+        print(
+            f"\n2. warm: {warm.http.total_requests} requests, {warm.http.total_cache_hits} "
+            f"cache hits, report.seconds {warm.seconds:.3f}"
+        )
+        figures.add(
+            "warm: requests",
+            str(warm.http.total_requests),
+            "0",
+            warm.http.total_requests == 0 and not emulator.journal,
+        )
+        figures.add(
+            "warm: report.seconds",
+            f"{warm.seconds:.3f}",
+            f"< {TARGETS['warm_seconds']}",
+            warm.seconds < TARGETS["warm_seconds"],
+        )
+
+
+def print_breakdown(counts: Counter[tuple[str, str]], papers: int) -> None:
+    whys = sorted({why for why, _ in counts}, key=lambda why: (not why.startswith("DBLP"), why))
+    print(f"    {'requests':<58} {'known':>6} {'unknown':>8} {'total':>6}")
+    for why in whys:
+        known, unknown = counts[why, "known"], counts[why, "unknown"]
+        total = sum(n for (w, _), n in counts.items() if w == why)
+        print(f"    {why:<58} {known or '':>6} {unknown or '':>8} {total:>6}")
+    total = sum(counts.values())
+    print(f"    {'all':<58} {'':>6} {'':>8} {total:>6}  = {total / papers:.2f} per paper")
+
+
+# --- the synthetic list of thousands ---------------------------------------------------------
+
+
+def token(n: int) -> str:
+    """A made-up word per variant, all of one length, so no token is a prefix of another."""
+    letters = ""
+    for _ in range(4):
+        n, digit = divmod(n, 26)
+        letters += chr(ord("a") + digit)
+    return "q" + letters
+
+
+def synthetic_list(size: int, folder: Path) -> tuple[Path, Path]:
+    """A reading list of `size` variants of the corpus's published records, and the corpus
+    file (the real one plus one obviously synthetic DBLP and S2 record per variant)."""
+    corpus = Corpus.load()
+    bases = [info for info in corpus.dblp if info.get("venue") != "CoRR"]
+    lines = ["# Synthetic list", ""]
+    dblp, s2 = [], []
+    for n in range(size):
+        base = bases[n % len(bases)]
+        title = f"{base['title'].removesuffix('.')} {token(n)}"
+        key = f"bench/Example{n}"
+        info = {k: v for k, v in base.items() if k not in ("doi", "ee", "key", "url", "title")}
+        dblp.append(
+            {**info, "title": title + ".", "key": key, "url": f"https://dblp.org/rec/{key}"}
+        )
+        people = base.get("authors", {}).get("author", [])
+        people = people if isinstance(people, list) else [people]
+        s2.append(
+            {
+                "paperId": f"fixture-bench-{n}",
+                "corpusId": None,
+                "externalIds": {"DBLP": key},
+                "url": None,
+                "title": title,
+                "venue": base.get("venue", ""),
+                "year": int(base["year"]),
+                "citationCount": None,
+                "openAccessPdf": None,
+                "authors": [{"authorId": None, "name": p["text"]} for p in people],
+            }
+        )
+        lines.append(f"- [{base['venue']} '{int(base['year']) % 100:02d}] {title}")
+    list_path = folder / "synthetic-list.md"
+    list_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus_path = folder / "synthetic-corpus.json"
+    extended = corpus.extended(dblp, s2)
+    corpus_path.write_text(json.dumps({"dblp": extended.dblp, "s2": extended.s2}), "utf-8")
+    return list_path, corpus_path
+
+
+class EmulatorProcess:
+    """`python -m enrich.emulator` in a subprocess: its CPU and memory are not the pipeline's."""
+
+    def __init__(self, corpus: Path, latency: float) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "enrich.emulator",
+            "--corpus",
+            str(corpus),
+            "--latency",
+            str(latency),
+            "--accept-dblp-ids",
+        ]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().split(" on ", 1)[1].strip()
+
+    def __enter__(self) -> EmulatorProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Checkpoints:
+    """Memory when the 1,000th, 2,500th, ... paper's lookup ends (a progress callback)."""
+
+    def __init__(self, marks: Sequence[int], measure: Callable[[], float]) -> None:
+        self.marks = set(marks)
+        self.measure = measure
+        self.seen: dict[int, float] = {}
+        self.times: dict[int, float] = {}
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, entry: Entry, status: str) -> None:
+        with self._lock:
+            self._done += 1
+            if self._done in self.marks:
+                self.seen[self._done] = self.measure()
+                self.times[self._done] = time.perf_counter()
+
+
+def resolve_synthetic(
+    lists: list[ReadingList],
+    corpus: Path,
+    latency: float,
+    rate: float,
+    jobs: int,
+    checkpoints: Checkpoints,
+) -> tuple[RunReport, float, HttpConfig]:
+    with tempfile.TemporaryDirectory() as tmp, EmulatorProcess(corpus, latency) as emulator:
+        config = HttpConfig(cache_path=Path(tmp) / "http.sqlite", rates={"dblp": rate, "s2": rate})
+        started = time.perf_counter()
+        report = run(lists, options(Path(tmp), emulator.url, config, jobs), checkpoints)
+        return report, time.perf_counter() - started, config
+
+
+def synthetic(args: argparse.Namespace, figures: Figures) -> None:
+    size, rate, latency = args.papers, args.rate, args.latency
+    jobs = args.jobs or math.ceil(rate * latency * 1.5)
+    marks = (*[m for m in CHECKPOINTS if m < size], size)
+    with tempfile.TemporaryDirectory() as tmp:
+        list_path, corpus_path = synthetic_list(size, Path(tmp))
+        lists = read_inputs([list_path])
+        assert len(lists[0].entries) == size, len(lists[0].entries)
+        print(
+            f"\n3. synthetic list of {size} titles, {rate:.0f} requests/s per service, "
+            f"{latency * 1000:.0f} ms latency, {jobs} jobs"
+        )
+
+        rss = Checkpoints(marks, rss_mib)
+        rss_before = rss_mib()
+        started = time.perf_counter()
+        report, wall, _ = resolve_synthetic(lists, corpus_path, latency, rate, jobs, rss)
+        rss_after = rss_mib()
+        lookups = rss.times[size] - started
+        sent = report.http.total_requests
+        statuses = Counter(r.match.status for r in report.records)
+        per_service = ", ".join(f"{k} {v}" for k, v in sorted(report.http.requests.items()))
+        dblp, s2 = report.http.requests.get("dblp", 0), report.http.requests.get("s2", 0)
+        # Phase (a) is DBLP only here; phase (b) the S2 batches: the docstring's formula.
+        floor = ((dblp - 1) / rate + latency) + ((s2 - 1) / rate + latency if s2 else 0)
+        print(f"   {statuses}; requests: {per_service} ({sent / size:.3f} per paper)")
+        print(
+            f"   wall {wall:.1f} s, requests / rate {sent / rate:.1f} s, floor {floor:.1f} s; "
+            f"{sent / wall:.0f} requests/s overall"
+        )
+        print(
+            f"   the {dblp} DBLP lookups ended after {lookups:.1f} s "
+            f"({dblp / lookups:.0f}/s, floor "
+            f"{(dblp - 1) / rate + latency:.1f} s); then S2's {s2} batches and the outputs: "
+            f"{wall - lookups:.1f} s"
+        )
+        figures.add(
+            f"{size}: lookups / their floor",
+            f"{lookups:.1f} s / "
+            f"{(dblp - 1) / rate + latency:.1f} s = "
+            f"{lookups / ((dblp - 1) / rate + latency):.3f}",
+        )
+        figures.add(
+            f"{size}: requests/paper",
+            f"{sent / size:.3f}",
+            f"<= {TARGETS['requests_per_paper']}",
+            sent / size <= TARGETS["requests_per_paper"],
+        )
+        figures.add(
+            f"{size}: wall / floor ({rate:.0f}/s)",
+            f"{wall:.1f} s / {floor:.1f} s = {wall / floor:.3f}",
+            f"<= {TARGETS['floor_ratio']}",
+            wall / floor <= TARGETS["floor_ratio"],
+        )
+        print_memory("RSS (MiB)", rss_before, rss.seen, rss_after, None)
+        del report
+        gc.collect()
+
+        tracemalloc.start()
+        traced = Checkpoints(marks, lambda: tracemalloc.get_traced_memory()[0] / 2**20)
+        before = tracemalloc.get_traced_memory()[0] / 2**20
+        report, _, _ = resolve_synthetic(lists, corpus_path, 0.0, 100_000.0, 4, traced)
+        with_records = tracemalloc.get_traced_memory()[0] / 2**20
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        del report
+        gc.collect()
+        released = tracemalloc.get_traced_memory()[0] / 2**20
+        tracemalloc.stop()
+        record_kib = (with_records - released) * 1024 / size
+        print_memory(
+            "traced Python memory (MiB), no latency",
+            before,
+            traced.seen,
+            with_records,
+            figures,
+            record_kib,
+        )
+        print(
+            f"   the {size} records returned: {with_records - released:.1f} MiB "
+            f"({record_kib:.1f} KiB/paper); left after dropping them: "
+            f"{released - before:+.1f} MiB; peak {peak - before:.1f} MiB "
+            f"({(peak - before) * 1024 / size:.1f} KiB/paper, while writing the outputs)"
+        )
+        figures.add(
+            f"{size}: memory left after the run",
+            f"{released - before:+.1f} MiB",
+            "~0 (nothing retained)",
+            released - before < 0.05 * (with_records - before),
+        )
+
+
+def print_memory(
+    label: str,
+    before: float,
+    seen: dict[int, float],
+    after: float,
+    figures: Figures | None,
+    record_kib: float = 0.0,
+) -> None:
+    """Memory at each checkpoint, and what each paper added since the previous one.
+
+    The first checkpoint (1 paper) already holds what the run sets up for the whole list
+    at once (every paper's Entry and Future): the marginal figures after it are what
+    resolving a paper keeps. Flat means they do not grow; "beyond the records" means they
+    stay within the size of the records the run returns.
+    """
+    print(f"   {label}: {before:.1f} before the run")
+    marginal = []
+    previous: tuple[int, float] | None = None
+    for papers, value in sorted(seen.items()):
+        step = ""
+        if previous is not None:
+            marginal.append((value - previous[1]) * 1024 / (papers - previous[0]))
+            step = f"  +{marginal[-1]:.2f} KiB per paper since {previous[0]}"
+        print(f"     {papers:>6} papers resolved: {value:7.1f}{step}")
+        previous = (papers, value)
+    print(f"     after writing the outputs: {after:.1f}")
+    if figures is None or not marginal:
+        return
+    flat = max(marginal) <= 1.5 * min(marginal) + 0.5 and max(marginal) <= record_kib
+    marks = "/".join(str(p) for p in sorted(seen)[1:])
+    figures.add(
+        f"traced KiB/paper added, to {marks}",
+        "/".join(f"{m:.2f}" for m in marginal),
+        f"flat, <= records' {record_kib:.1f}",
+        flat,
+    )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--papers", type=int, default=5000)
+    parser.add_argument("--rate", type=float, default=100.0, help="per service, synthetic list")
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="synthetic list; 0: 1.5 x rate x latency"
+    )
+    parser.add_argument("--skip-cold", action="store_true", help="skip the ~100 s real-rate run")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    figures = Figures()
+    shipped_list(args, figures)
+    if args.papers:
+        synthetic(args, figures)
+    figures.print()
+    print(
+        f"\nbench_pipeline: {time.perf_counter() - started:.0f} s; "
+        + (f"MISSED: {', '.join(figures.missed)}" if figures.missed else "every target met")
+    )
+    return 1 if figures.missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
