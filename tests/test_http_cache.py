@@ -283,3 +283,28 @@ def test_real_redis_server_shares_the_cache(tmp_path: Path, mocked, clock, redis
             stored += b"".join(k + v for k, v in connection.hgetall(key).items())
     assert b"fixture-a" in stored and S2_KEY.encode() not in stored
     assert len(mocked.calls) == 1
+
+
+def test_each_answer_is_decoded_once_fresh_or_cached(
+    tmp_path: Path, mocked, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """requests-cache runs the cache filter twice per answer; the answer is parsed only once."""
+    import requests.models
+
+    parsed: list[str] = []
+    real_loads = requests.models.complexjson.loads
+
+    def counting_loads(text: str, **kwargs: object) -> object:
+        parsed.append(text)
+        return real_loads(text, **kwargs)
+
+    monkeypatch.setattr(requests.models.complexjson, "loads", counting_loads)
+    mocked.post(S2_BATCH, json=[{"paperId": "fixture-1", "title": "A Paper"}, None])
+    with make_client(tmp_path, clock) as client:
+        for from_cache in (False, True):
+            parsed.clear()
+            reply = client.post_json("s2", S2_BATCH, {"ids": ["DOI:10.1/x", "DOI:10.1/y"]})
+            assert reply.from_cache is from_cache
+            assert reply.data == [{"paperId": "fixture-1", "title": "A Paper"}, None]
+            answers = [text for text in parsed if "fixture-1" in text]  # not the request body
+            assert len(answers) == 1

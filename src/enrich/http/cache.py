@@ -6,6 +6,7 @@ What is cached: GET and POST (POST keyed on its body), status 200 and 404 with a
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from datetime import timedelta
@@ -25,6 +26,7 @@ from .transport import GuardedAdapter
 API_KEY_HEADER = "x-api-key"
 CACHEABLE_STATUS = (200, 404)
 CACHE_NAMESPACE = "enrich-http"
+_DECODED = "_enrich_decoded_json"
 
 # requests-cache compares header names case-sensitively when it redacts and builds keys, so the
 # exact spelling the client sends must be listed, besides the library's own defaults.
@@ -40,13 +42,20 @@ def looks_like_json(response: requests.Response) -> bool:
 
 
 def decode_json(response: requests.Response) -> tuple[bool, Any]:
-    """(True, data) for a JSON body, (False, None) for anything else."""
-    if not looks_like_json(response):
-        return False, None
-    try:
-        return True, response.json()
-    except (ValueError, UnicodeDecodeError):
-        return False, None
+    """(True, data) for a JSON body, (False, None) for anything else.
+
+    Decoded once per response: requests-cache runs the cache filter twice on each answer
+    (fresh or cached) and the client then reads it, and a 500-paper S2 batch is ~60 KB.
+    """
+    known = response.__dict__.get(_DECODED)
+    if known is not None:
+        return known
+    decoded: tuple[bool, Any] = (False, None)
+    if looks_like_json(response):
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            decoded = (True, response.json())
+    response.__dict__[_DECODED] = decoded
+    return decoded
 
 
 def _cache_filter(response: requests.Response) -> bool:
