@@ -9,8 +9,10 @@ Every answer of the emulator comes 100 ms late. Three runs:
    is configured, the emulator ignores it). The emulator's corpus knows the 50 fixture
    papers and their confusables; the other titles get obviously synthetic records
    (bench_sources.synthetic_corpus), so the figure is that of a list whose papers exist.
-   A second, uncounted-time run against the bare corpus shows what the unknown titles
-   cost (DBLP's relaxed queries, S2's title match and search) and why.
+   A run against the bare corpus first shows what the unknown titles cost (DBLP's relaxed
+   queries, S2's title match and search) and why; it runs at 10x the documented rates
+   with a tenth of the latency (the same schedule, ten times faster) and is held to the
+   same floor ratio, which shows S2's fallbacks do not starve DBLP's limiter.
 
    The floor the rate limits impose. A limiter spaces the starts of its service's
    requests 1/rate apart, so n requests to it take at least (n - 1) / rate, plus one
@@ -32,10 +34,16 @@ Every answer of the emulator comes 100 ms late. Three runs:
    with a unique made-up word ("Efficient ... PagedAttention qbaaa"), served as obviously
    synthetic records (keys bench/Example..., paperIds fixture-bench-..., no DOI) by an
    emulator in a subprocess (so it shares neither the GIL nor the memory measured), with
-   rates raised to 200/s and enough jobs to keep rate x latency requests in flight. Target:
-   wall time <= 1.2 x floor (throughput limited by the rates only). Memory: RSS at 1,000,
-   2,500 and N papers resolved, and (in a second, latency-free run) Python's traced
-   memory at the same points, per paper; flat means the per-paper figure does not grow.
+   rates raised to 100/s and enough jobs to keep rate x latency requests in flight. Target:
+   wall time <= 1.2 x floor (throughput limited by the rates only). The run ends with a
+   fixed tail the floor does not hold (S2's batches, one after the other, and writing N
+   records' outputs, ~7 s for 5,000), which is why the rate is 100/s, not more: at 200/s
+   the lookups still keep pace with the limiter, but the tail alone is 0.3 x the floor.
+   Memory, at 1, 1,000, 2,500 and N papers resolved (a progress callback): RSS in this
+   run, Python's traced memory (tracemalloc) in a second, latency-free run. The first
+   checkpoint holds what the run sets up for the whole list at once; what each later
+   paper adds must stay flat and within the size of the records returned, and nothing
+   may remain once the records are dropped.
 """
 
 from __future__ import annotations
@@ -75,6 +83,7 @@ DOCUMENTED_RATES = {"dblp": 1.0, "s2": 1.0}
 PLACEHOLDER_KEY = "bench-placeholder-not-a-key"
 TARGETS = {"floor_ratio": 1.2, "requests_per_paper": 1.2, "warm_seconds": 1.0}
 CHECKPOINTS = (1, 1000, 2500)
+BARE_SPEEDUP = 10.0
 
 
 # --- what the emulator was asked, and when ------------------------------------------------
@@ -219,25 +228,41 @@ def shipped_list(args: argparse.Namespace, figures: Figures) -> None:
         f"{args.latency * 1000:.0f} ms latency"
     )
 
+    # Time scaled down tenfold (rates x 10, latency / 10): same shape, a tenth of the wait.
+    scaled_rates = {service: rate * BARE_SPEEDUP for service, rate in DOCUMENTED_RATES.items()}
+    scaled_latency = args.latency / BARE_SPEEDUP
     with (
         tempfile.TemporaryDirectory() as tmp,
-        JournalingEmulator(Corpus.load(), faults, accept_dblp_ids=True) as bare,
+        JournalingEmulator(
+            Corpus.load(), Faults(latency=scaled_latency), accept_dblp_ids=True
+        ) as bare,
     ):
-        config = HttpConfig(cache_path=Path(tmp) / "http.sqlite", rates={"dblp": 500, "s2": 500})
+        config = HttpConfig(cache_path=Path(tmp) / "http.sqlite", rates=scaled_rates)
         report = run(lists, options(Path(tmp), bare.url, config))
         counts = breakdown(bare.journal, entries, known, report)
         floor = floor_seconds(bare.journal, DOCUMENTED_RATES, args.latency)
+        scaled_floor = floor_seconds(bare.journal, scaled_rates, scaled_latency)
         statuses = Counter(r.match.status for r in report.records)
         print(
             f"\n1a. bare corpus (the {papers - len(known)} unknown titles exist nowhere), "
-            f"rates raised to count only: {statuses}"
+            f"time scaled down {BARE_SPEEDUP:.0f}x: {dict(statuses)}"
         )
         print_breakdown(counts, papers)
-        print(f"    at the documented rates these requests would impose a floor of {floor:.0f} s")
+        print(
+            f"    at the documented rates these requests impose a floor of {floor:.0f} s; "
+            f"scaled: wall {report.seconds:.1f} s, floor {scaled_floor:.1f} s "
+            f"(S2's fallbacks do not starve DBLP's limiter if these are close)"
+        )
         figures.add(
             "bare corpus: requests/paper",
             f"{report.http.total_requests / papers:.2f}",
-            "(unknown titles cost relaxed + S2 lookups)",
+            "(unknown titles: relaxed + S2 lookups)",
+        )
+        figures.add(
+            f"bare corpus: wall / floor ({BARE_SPEEDUP:.0f}x)",
+            f"{report.seconds:.1f} s / {scaled_floor:.1f} s = {report.seconds / scaled_floor:.3f}",
+            f"<= {TARGETS['floor_ratio']}",
+            report.seconds / scaled_floor <= TARGETS["floor_ratio"],
         )
 
     if args.skip_cold:
