@@ -1,5 +1,6 @@
 # The two commands a newcomer needs: `make enrich` and `make test`.
 # Both create or update .venv from pyproject.toml first; nothing else is installed by hand.
+# `make demo` runs the pipeline against a local emulator of the two services.
 
 PYTHON ?= python3
 VENV := .venv
@@ -27,6 +28,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix src tests
 	$(BIN)/ruff format src tests
+
+demo: $(STAMP)
+	$(BIN)/python -m enrich.emulator.demo
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -114,13 +114,16 @@ def progress_reporter(total: int, console: Console) -> Iterator[ProgressCallback
 
 def show_summary(report: RunReport, console: Console) -> None:
     """The end-of-run summary: outcomes, cache and requests per service, where things went."""
-    records = report.records
+    records = report.looked_up
     counts = Counter(record.match.status for record in records)
     stale = sum(record.stale for record in records)
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("papers", str(len(records)))
+    papers = str(len(records))
+    if len(records) != len(report.records):
+        papers += f" looked up (of {len(report.records)} in the list)"
+    table.add_row("papers", papers)
     for status, style in _STATUS_STYLES.items():
         if counts[status] or status in ("matched", "ambiguous", "unmatched"):
             table.add_row(status.replace("_", " "), f"[{style}]{counts[status]}[/]")
@@ -136,10 +139,11 @@ def show_summary(report: RunReport, console: Console) -> None:
             console.print(f"wrote {path}", soft_wrap=True)
         if not result.written:
             console.print(
-                f"{result.reading_list.file}: no paper refreshed, outputs left as they were"
+                f"{result.reading_list.file}: no paper refreshed, outputs left as they were",
+                soft_wrap=True,
             )
     if report.review is not None and any(needs_review(record) for record in records):
-        console.print(f"to review: {report.review}")
+        console.print(f"to review: {report.review}", soft_wrap=True)
     for service, error in sorted(report.service_errors.items()):
         name = SERVICE_NAMES.get(service, service)
         console.print(f"[red]{name} failed:[/] {error}", soft_wrap=True)

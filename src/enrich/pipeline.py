@@ -63,8 +63,9 @@ class ListResult:
 
     reading_list: ReadingList
     records: tuple[EnrichedRecord, ...]
-    looked_up: int
-    """How many of the list's papers this run asked the services about."""
+    """Every paper of the list, in list order, as written to the outputs."""
+    looked_up: tuple[EnrichedRecord, ...]
+    """The papers this run asked the services about (all, unless --only/--limit)."""
     written: tuple[Path, ...]
     """The outputs written; empty when no paper could be refreshed (the old ones are kept)."""
 
@@ -84,9 +85,13 @@ class RunReport:
         return [record for result in self.lists for record in result.records]
 
     @property
+    def looked_up(self) -> list[EnrichedRecord]:
+        return [record for result in self.lists for record in result.looked_up]
+
+    @property
     def exit_code(self) -> ExitCode:
-        """3 when a service failed, 1 when a paper is not settled, else 0 (README, --help)."""
-        statuses = {record.match.status for record in self.records}
+        """3 when a service failed, 1 when a paper looked up is not settled, else 0."""
+        statuses = {record.match.status for record in self.looked_up}
         if self.service_errors or statuses & {"error", "not_cached"}:
             return ExitCode.UNREACHABLE
         if statuses & {"ambiguous", "unmatched"}:
@@ -125,7 +130,9 @@ def run(
             refreshed = any(record.match.status in FRESH for record in fresh)
             if options.write and refreshed:
                 written = _write(records, reading_list, options)
-            results.append(ListResult(reading_list, tuple(records), len(chosen), written))
+            asked = {normalize_title(entry.title) for entry in chosen}
+            looked_up = tuple(r for r in records if normalize_title(r.entry.title) in asked)
+            results.append(ListResult(reading_list, tuple(records), looked_up, written))
         stats = client.stats
     review = None
     if options.write and any(result.written for result in results):
@@ -144,7 +151,7 @@ def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
             combine(reading_list.entries, [], previous), keys_by_identity(previous)
         )
         written = _write(records, reading_list, options)
-        results.append(ListResult(reading_list, tuple(records), 0, written))
+        results.append(ListResult(reading_list, tuple(records), tuple(records), written))
     review = write_review(results, options)
     return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, review)
 

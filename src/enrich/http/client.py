@@ -155,7 +155,8 @@ class HttpClient:
         host = urlsplit(url).netloc
 
         def should_retry(state: RetryCallState) -> bool:
-            if state.outcome is None or self._breaker.is_open(host):
+            # Offline, a miss is requests-cache's 504: asking again cannot change it.
+            if state.outcome is None or self.config.offline or self._breaker.is_open(host):
                 return False
             if state.outcome.failed:
                 return is_retryable_exception(state.outcome.exception())
