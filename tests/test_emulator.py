@@ -75,6 +75,9 @@ def test_values_not_in_the_facts_look_synthetic() -> None:
         for k in re.findall(r"journals/corr/abs-[\d-]+", f["confusables"] or "")
     }
     real_dois = {f["doi"] for f in fact_list if f["doi"]}
+    real_dois |= {
+        d for f in fact_list for d in re.findall(r"10\.\d+/[\w.]+", f["confusables"] or "")
+    }
     families = {f["first_author_family"] for f in fact_list}
     families |= {name for c in CONFUSABLES for name in c["families"]}
     for record in CORPUS["dblp"]:
@@ -87,6 +90,24 @@ def test_values_not_in_the_facts_look_synthetic() -> None:
     for paper in CORPUS["s2"]:
         assert paper["paperId"].startswith("fixture-")
         assert paper["corpusId"] is None and paper["citationCount"] is None
+
+
+def test_labels_name_each_list_papers_published_record() -> None:
+    by_key = {r["key"]: r for r in CORPUS["dblp"]}
+    assert [(lb["list_label"], lb["list_title"]) for lb in CORPUS["labels"]] == [
+        (f["list_label"], f["list_title"]) for f in facts()
+    ]
+    for fact, label in zip(facts(), CORPUS["labels"], strict=True):
+        record = by_key[label["dblp_key"]]
+        assert record["title"] == fact["published_title"] + "."
+        assert (record["venue"], record.get("doi"), label["doi"]) == (
+            fact["venue"],
+            fact["doi"],
+            fact["doi"],
+        )
+        assert label["own_keys"][0] == label["dblp_key"]
+        for key in label["own_keys"][1:]:  # the paper's preprints, whatever their titles
+            assert by_key[key]["volume"] == f"abs/{fact['arxiv']}"
 
 
 # --- DBLP answers --------------------------------------------------------------------------
