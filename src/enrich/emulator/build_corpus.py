@@ -69,7 +69,7 @@ CONFUSABLES: tuple[dict[str, Any], ...] = (
      "families": ("He",), "n_authors": None},
     {"title": "Themis: Fair and Efficient GPU Cluster Scheduling for Machine Learning Workloads",
      "venue": "CoRR", "year": 2019, "arxiv": "1907.01484", "families": ("Batra", "Chavali"),
-     "n_authors": 9},
+     "first_known": False, "n_authors": 9},
     {"title": "Multi-model Machine Learning Inference Serving with GPU Spatial Partitioning",
      "venue": "CoRR", "year": 2021, "arxiv": "2109.01611", "families": ("Choi", "Lee"),
      "n_authors": None},
@@ -270,6 +270,9 @@ def confusable_records(named: set[str], used: set[str]) -> Iterator[tuple[str, d
     for item in CONFUSABLES:
         family = item["families"][0] if item["families"] else None
         authors = author_names(item["families"][1:], family, item["n_authors"])
+        if not item.get("first_known", True):  # "9 authors incl. Batra, Chavali": not the first
+            family = None
+            authors = ["Ann Example", *author_names(item["families"], None, item["n_authors"] - 1)]
         venue, year, arxiv = item["venue"], item["year"], item["arxiv"]
         stream = item.get("stream") or _DBLP_STREAM.get(venue, f"conf/{slug(venue).split('-')[0]}")
         if venue == "CoRR":
