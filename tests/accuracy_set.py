@@ -120,7 +120,7 @@ def every_query(source: DblpSource, entry: Entry) -> list[Candidate]:
     other PipeDream, Poseidon 2015, Optimus, the MLPerf family) even when the full title
     alone would have found only its own records."""
     seen: dict[str | None, Candidate] = {}
-    for query in title_queries(entry.title):
+    for query in title_queries(entry.title, entry.year):
         for candidate in source.search(query):
             seen.setdefault(candidate.ids.dblp, candidate)
     return list(seen.values())

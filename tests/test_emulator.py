@@ -122,7 +122,8 @@ def test_labels_name_each_list_papers_published_record() -> None:
         ("pipe$", set()),  # '$' asks for the exact word
         ("poseidon efficient|xyz", {"conf/usenix/ExampleZhang17", "journals/corr/ExampleZhang17",
                                     "journals/corr/ExampleZhang15"}),
-        ("ORCA", {"conf/osdi/YuJKKC22"}),
+        ("ORCA GENERATIVE", {"conf/osdi/YuJKKC22"}),
+        ("orca 2021|2022", {"conf/osdi/YuJKKC22"}),  # year words match the record's year
         ("mulayer", {"conf/eurosys/ExampleKim19"}),  # ASCII query, diacritic-insensitive
         ("μs scale", set()),  # a diacritic switches to exact matching
         ("microsecond scale preemption", {"conf/osdi/ExampleHan22"}),
@@ -138,6 +139,12 @@ def test_dblp_envelope_is_all_strings_and_respects_h(emulator: Emulator) -> None
     assert (hits["@sent"], hits["@first"], len(hits["hit"])) == ("3", "1", 3)
     info = hits["hit"][0]["info"]
     assert all(isinstance(info[name], str) for name in ("title", "year", "key", "type", "url"))
+
+
+def test_dblp_sends_the_newest_namesakes_first_and_only_h_of_them(emulator: Emulator) -> None:
+    hits = dblp(emulator, "orca", h=10)
+    assert int(hits["@total"]) == 13 and len(hits["hit"]) == 10
+    assert "conf/osdi/YuJKKC22" not in keys(hits)
 
 
 def test_dblp_zero_hits_has_no_hit_key(emulator: Emulator) -> None:

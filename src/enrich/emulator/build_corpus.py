@@ -102,9 +102,14 @@ CONFUSABLES: tuple[dict[str, Any], ...] = (
      "year": 2013, "arxiv": None, "families": (), "n_authors": None},  # year not in the facts
 )  # fmt: skip
 
+# The facts: "other systems named ORCA/Orca exist". DBLP sends only the first `h` hits of a
+# name it holds many papers of; a dozen obviously synthetic namesakes, newer than the OSDI '22
+# paper, make the emulator's "orca" answer (newest first) leave it out the same way.
+NAMESAKES = (("Orca", (2023,) * 4 + (2024,) * 4 + (2025,) * 4),)
+
 # What makes a list paper hard to resolve, by the start of its list title (for reports).
 TRAPS = {
-    "Orca": "list title differs from the published one",
+    "Orca": "list title differs from the published one; a dozen namesakes",
     "Paella": "list title differs from the published one",
     "Achieving": "list writes μs-scale, published Microsecond-scale",
     "μLayer": "Greek mu in the list, micro sign elsewhere",
@@ -291,6 +296,16 @@ def confusable_records(named: set[str], used: set[str]) -> Iterator[tuple[str, d
         )
 
 
+def namesake_records(used: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, years in NAMESAKES:
+        for number, year in enumerate(years, start=1):
+            key = unique(f"conf/example/Example{name}{year % 100:02d}", used)
+            title = f"{name}: Example Namesake System {number}"
+            yield "dblp", dblp_record(key=key, title=title, venue="Example", year=year,
+                                      authors=["Ann Example"], doi=None, arxiv=None,
+                                      homonym=False)  # fmt: skip
+
+
 def label(
     fact: Mapping[str, Any], published: Mapping[str, Any], dblp: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -318,6 +333,7 @@ def build(facts: list[Mapping[str, Any]]) -> dict[str, Any]:
     per_fact = [list(records_for(fact, i, used)) for i, fact in enumerate(facts)]
     pairs = [pair for pairs_of_fact in per_fact for pair in pairs_of_fact]
     pairs += list(confusable_records(named, used))
+    pairs += list(namesake_records(used))
     dblp = [record for kind, record in pairs if kind == "dblp"]
     corpus: dict[str, Any] = {
         "about": "Built by enrich.emulator.build_corpus from the shared fixture facts; "
