@@ -61,7 +61,11 @@ def test_no_confident_match_when_the_paper_itself_is_missing(
     confident = [(o.paper.entry.title, o.key, o.doi) for o in outcomes if o.status == "matched"]
     assert confident == []
     assert all(o.doi is None for o in outcomes)
-    assert sum(o.candidates for o in outcomes) > 0  # the confusables were there to be chosen
+    met = {o.paper.entry.title.split(":")[0] for o in outcomes if o.candidates}
+    # the confusables were there to be chosen: the other PipeDream, Poseidon 2015, MLPerf
+    # Mobile, the Hot Chips DFX, the longer-titled Themis preprint, the ACM same-title record
+    assert {"PipeDream", "Poseidon", "MLPerf Inference Benchmark", "DFX", "Themis"} <= met
+    assert "Scaling Distributed Machine Learning with the Parameter Server" in met
 
 
 def test_name_only_bullets_resolve_by_venue_and_year_or_not_at_all(
