@@ -127,9 +127,12 @@ def emulator():
         yield running
 
 
-def run_against(emulator, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_against(
+    emulator, tmp_path: Path, *args: str, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
+        **extra_env,
         "ENRICH_DBLP_URL": emulator.url,
         "ENRICH_S2_URL": emulator.url,
         "ENRICH_RATE_DBLP": "200",
@@ -195,3 +198,17 @@ def test_emit_rewrites_the_outputs_from_the_json_without_network(emulator, tmp_p
     result = run_against(emulator, tmp_path, "emit", str(SHIPPED))
     assert result.returncode == 1, result.stderr
     assert bib.read_bytes() == before
+
+
+def test_verbose_logs_every_request_but_never_the_api_key(emulator, tmp_path):
+    key = "fixture-secret-key-0123456789"
+    result = run_against(
+        emulator, tmp_path, "run", str(SHIPPED), "--only", "Clipper", "-v", S2_API_KEY=key
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dblp GET http://127.0.0.1" in result.stderr
+    assert "s2 POST http://127.0.0.1" in result.stderr
+    assert key not in result.stderr and key not in result.stdout
+    for path in (tmp_path / "out").iterdir():
+        assert key not in path.read_text("utf-8-sig")
+    assert key.encode() not in (tmp_path / "cache.sqlite").read_bytes()

@@ -125,7 +125,7 @@ def show_summary(report: RunReport, console: Console) -> None:
         papers += f" looked up (of {len(report.records)} in the list)"
     table.add_row("papers", papers)
     for status, style in _STATUS_STYLES.items():
-        if counts[status] or status in ("matched", "ambiguous", "unmatched"):
+        if counts[status] or status in ("matched", "ambiguous", "unmatched", "error"):
             table.add_row(status.replace("_", " "), f"[{style}]{counts[status]}[/]")
     table.add_row("stale", f"{stale}" + (" (kept from the previous run)" if stale else ""))
     http = report.http
