@@ -13,7 +13,7 @@ import pytest
 
 from enrich.emit import load_records
 from enrich.emulator import Emulator, Faults
-from enrich.errors import ExitCode
+from enrich.errors import ExitCode, InputError
 from enrich.http import HttpConfig
 from enrich.match import no_decision
 from enrich.merge import merge_record
@@ -268,3 +268,33 @@ def test_select_entries_by_title_key_and_limit():
     assert [e.title for e in select_entries(entries, [], 2)] == ["Alpha Paper", "Beta Paper"]
     keyed = [dataclasses.replace(entries[0], key="alpha2020")]
     assert select_entries(keyed, ["alpha2020"], None) == keyed
+
+
+def test_overrides_pin_and_skip_through_the_pipeline(calm, tmp_path):
+    options = options_for(calm.url, tmp_path)
+    options.overrides.write_text(
+        "title,key,dblp_key,doi,s2_id,action\n"
+        f"{ORCA},,conf/osdi/YuJKKC22,,,pin\n"
+        f"{CLIPPER},,,,,skip\n",
+        encoding="utf-8",
+    )
+    report = run(read_inputs([small_list(tmp_path, [ORCA, CLIPPER, PAGED])]), options)
+    orca, clipper, paged = report.records
+    assert (orca.match.status, orca.match.decided_by) == ("matched", "override")
+    assert orca.ids.dblp == "conf/osdi/YuJKKC22" and orca.provenance["ids.dblp"] == "override"
+    assert clipper.match.status == "skipped" and clipper.doi is None
+    assert paged.match.decided_by == "dblp"
+    assert report.exit_code == ExitCode.OK
+    review = (options.out_dir / "review.md").read_text("utf-8")
+    assert "overrides.csv:2" in review and "overrides.csv:3" in review
+
+
+def test_a_bad_overrides_row_stops_the_run_before_any_request(calm, tmp_path):
+    options = options_for(calm.url, tmp_path)
+    options.overrides.write_text(
+        "title,key,dblp_key,doi,s2_id,action\nOrca,,,doi:10.1/x,,pin\n", encoding="utf-8"
+    )
+    calm.reset_counts()
+    with pytest.raises(InputError, match=r"overrides.csv:2: "):
+        run(read_inputs([small_list(tmp_path, [ORCA])]), options)
+    assert sum(calm.requests.values()) == 0
