@@ -212,3 +212,11 @@ def test_verbose_logs_every_request_but_never_the_api_key(emulator, tmp_path):
     for path in (tmp_path / "out").iterdir():
         assert key not in path.read_text("utf-8-sig")
     assert key.encode() not in (tmp_path / "cache.sqlite").read_bytes()
+
+
+def test_emit_without_a_previous_run_is_one_clear_error(tmp_path):
+    result = run_enrich("emit", str(SHIPPED), "--out", str(tmp_path / "none"))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        "mlsys-reading-list.json: not there yet: run `enrich run` first"
+    )

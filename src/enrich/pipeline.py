@@ -15,7 +15,7 @@ from pathlib import Path
 from enrich.emit import assign_keys, keys_by_identity, load_records, output_paths, write_outputs
 from enrich.emit.files import write_atomically
 from enrich.emit.keys import paper_identities
-from enrich.errors import ExitCode
+from enrich.errors import ExitCode, InputError
 from enrich.http import HttpClient, HttpConfig, HttpStats
 from enrich.match import no_decision
 from enrich.merge import merge_record
@@ -146,7 +146,9 @@ def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
     results = []
     for reading_list in lists:
         paths = output_paths(Path(reading_list.file), options.out_dir)
-        previous = load_records(paths["json"]) if paths["json"].exists() else []
+        if not paths["json"].exists():
+            raise InputError(str(paths["json"]), "not there yet: run `enrich run` first")
+        previous = load_records(paths["json"])
         records = assign_keys(
             combine(reading_list.entries, [], previous), keys_by_identity(previous)
         )
