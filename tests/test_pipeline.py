@@ -298,3 +298,15 @@ def test_a_bad_overrides_row_stops_the_run_before_any_request(calm, tmp_path):
     with pytest.raises(InputError, match=r"overrides.csv:2: "):
         run(read_inputs([small_list(tmp_path, [ORCA])]), options)
     assert sum(calm.requests.values()) == 0
+
+
+def test_semantic_scholar_alone_resolves_when_dblp_is_down(calm, tmp_path):
+    options = dataclasses.replace(options_for(calm.url, tmp_path), dblp_url="http://127.0.0.1:9")
+    report = run(read_inputs([small_list(tmp_path, [PAGED, ORCA, CLIPPER])]), options)
+    paged, orca, clipper = report.records
+    assert [r.match.decided_by for r in report.records] == ["s2", "s2", "s2"]
+    assert paged.match.status == "matched" and paged.doi == "10.1145/3600006.3613165"
+    assert all("DBLP could not be asked" in " ".join(r.match.notes) for r in report.records)
+    assert orca.match.status == "matched"  # reworded title, confirmed by venue and year
+    assert set(report.service_errors) == {"dblp"}
+    assert report.exit_code == ExitCode.UNREACHABLE
