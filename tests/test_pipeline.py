@@ -305,6 +305,7 @@ def test_semantic_scholar_alone_resolves_when_dblp_is_down(calm, tmp_path):
     report = run(read_inputs([small_list(tmp_path, [PAGED, ORCA, CLIPPER])]), options)
     paged, orca, clipper = report.records
     assert [r.match.decided_by for r in report.records] == ["s2", "s2", "s2"]
+    assert clipper.ids.s2 is not None and clipper.provenance["ids.s2"] == "s2"
     assert paged.match.status == "matched" and paged.doi == "10.1145/3600006.3613165"
     assert all("DBLP could not be asked" in " ".join(r.match.notes) for r in report.records)
     assert orca.match.status == "matched"  # reworded title, confirmed by venue and year
