@@ -134,6 +134,12 @@ def show_summary(report: RunReport, console: Console) -> None:
     table.add_row("requests", requests or "none")
     table.add_row("wall time", f"{report.seconds:.1f} s")
     console.print(table)
+    show_where_things_went(report, console)
+
+
+def show_where_things_went(report: RunReport, console: Console) -> None:
+    """What was written, what needs review, and which service failed (shown even with -q)."""
+    records = report.looked_up
     for result in report.lists:
         for path in result.written:
             console.print(f"wrote {path}", soft_wrap=True)
