@@ -311,3 +311,16 @@ def test_semantic_scholar_alone_resolves_when_dblp_is_down(calm, tmp_path):
     assert orca.match.status == "matched"  # reworded title, confirmed by venue and year
     assert set(report.service_errors) == {"dblp"}
     assert report.exit_code == ExitCode.UNREACHABLE
+
+
+def test_an_override_can_name_a_paper_by_the_key_an_earlier_run_gave_it(calm, tmp_path):
+    options = options_for(calm.url, tmp_path)
+    path = small_list(tmp_path, [PAGED, ORCA])
+    first = run(read_inputs([path]), options)
+    assert first.records[0].key == "kwon2023efficient"
+    options.overrides.write_text(
+        "title,key,dblp_key,doi,s2_id,action\n,kwon2023efficient,,,,skip\n", encoding="utf-8"
+    )
+    second = run(read_inputs([path]), options)
+    assert [r.match.status for r in second.records] == ["skipped", "matched"]
+    assert second.records[0].key == "kwon2023efficient"

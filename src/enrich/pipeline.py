@@ -121,7 +121,10 @@ def run(
             paths = output_paths(Path(reading_list.file), options.out_dir)
             previous = load_records(paths["json"]) if paths["json"].exists() else []
             chosen = select_entries(reading_list.entries, options.only, options.limit)
-            fresh, trouble = resolve_entries(chosen, dblp, s2, overrides, options.jobs, on_progress)
+            keys = {normalize_title(record.entry.title): record.key for record in previous}
+            fresh, trouble = resolve_entries(
+                chosen, dblp, s2, overrides, options.jobs, on_progress, keys
+            )
             errors.update(trouble.errors)
             records = assign_keys(
                 combine(reading_list.entries, fresh, previous), keys_by_identity(previous)
