@@ -17,7 +17,7 @@ from enrich.models import EnrichedRecord, Entry
 from enrich.pipeline import RunReport
 from enrich.readinglist import ReadingList
 from enrich.resolve import ProgressCallback
-from enrich.review import needs_review
+from enrich.review import needs_review, summarize
 
 log = logging.getLogger("enrich")
 
@@ -149,7 +149,9 @@ def show_where_things_went(report: RunReport, console: Console) -> None:
                 soft_wrap=True,
             )
     if report.review is not None and any(needs_review(record) for record in records):
-        console.print(f"to review: {report.review}", soft_wrap=True)
+        # The review report's short version, without its counts (the table has them).
+        for line in summarize(records, str(report.review)).splitlines()[1:]:
+            console.print(line, markup=False, soft_wrap=True)
     for service, error in sorted(report.service_errors.items()):
         name = SERVICE_NAMES.get(service, service)
         console.print(f"[red]{name} failed:[/] {error}", soft_wrap=True)
