@@ -1,5 +1,6 @@
 # The two commands a newcomer needs: `make enrich` and `make test`.
 # Both create or update .venv from pyproject.toml first; nothing else is installed by hand.
+# `make demo` runs the pipeline against a local emulator of the two services.
 
 PYTHON ?= python3
 VENV := .venv
@@ -21,12 +22,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+demo: $(STAMP)
+	$(BIN)/python -m enrich.emulator.demo
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -1,10 +1,15 @@
-"""Accuracy of record choice on the labelled fixture set: precision/recall of DBLP key and DOI.
+"""Accuracy of record choice on the labelled set: precision/recall of the chosen DBLP key and DOI.
 
-Runs the 50 papers of tests/fixtures/papers_part1.json with their confusable records
-(CoRR versions, same-name papers, same-title items elsewhere, preprints under other titles)
-through choose_record + merge_record, then again with each paper's own records removed (only
-confusables left: any confident match there is a wrong one). Exits 1 if a target is missed:
-every labelled paper matched to its published record, and no wrong confident match.
+The 50 labelled papers of the shipped list (data/raw/mlsys-reading-list.md, parsed by
+enrich.readinglist) are resolved over HTTP against the local emulator, which serves their
+records and their confusable records (CoRR versions, preprints under other titles, same-name
+papers, same-title items at other venues, a workshop version) from the emulator corpus; the
+labels are the corpus's `labels` (see tests/accuracy_set.py). Each paper goes through
+DblpSource.find, choose_record and merge_record, as the pipeline does; then again with the
+hits of every planned query together, with each paper's own records removed from the corpus
+(only confusables left: any confident match there is a wrong one), as bare system names, and
+with Semantic Scholar's title search added. Exits 1 if a target is missed: every labelled
+paper matched to its published record, and no wrong confident match.
 """
 
 from __future__ import annotations
@@ -15,69 +20,94 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from accuracy_set import FIXTURES, build_set, name_only_variants, run, score, with_s2_copies
+from accuracy_set import (
+    Outcome,
+    Scores,
+    every_query,
+    find,
+    load_set,
+    name_only_variants,
+    resolve,
+    score,
+    serving,
+    without_own_records,
+)
+
+
+def ratio(value: float, defined: bool) -> str:
+    return f"{value:.3f}" if defined else "-"
+
+
+def row(name: str, s: Scores) -> str:
+    """One run's line; a precision with nothing given or a recall with nothing expected is '-'."""
+    keys_given, dois_given = s.key_correct + s.key_wrong, s.doi_correct + s.doi_wrong
+    return (
+        f"{name:<44}{s.papers:>7}{s.matched:>8}"
+        f"{ratio(s.key_precision, keys_given > 0):>10}{ratio(s.key_recall, s.key_expected > 0):>8}"
+        f"{s.key_wrong:>7}"
+        f"{ratio(s.doi_precision, dois_given > 0):>10}{ratio(s.doi_recall, s.doi_expected > 0):>8}"
+        f"{s.doi_wrong:>7}"
+    )
 
 
 def main() -> int:
-    if not FIXTURES.exists():
-        print(f"skipped: {FIXTURES} not present (set ENRICH_FIXTURES)")
-        return 0
-    papers = build_set()
+    papers = load_set()
+    runs: dict[str, list[Outcome]] = {}
     started = time.perf_counter()
-    present = run(papers)
-    absent = run(papers, without_own=True)
+    with serving() as emulator:
+        runs["DblpSource.find (as the pipeline)"] = resolve(papers, emulator, search=find)
+        runs["every planned query's hits together"] = resolve(papers, emulator, search=every_query)
+        runs["with S2 title search and S2 record"] = resolve(papers, emulator, with_s2=True)
+        missing = without_own_records(papers)
+        runs["own records removed, find"] = resolve(missing, emulator, own_records=False)
+        runs["own records removed, every query"] = resolve(
+            missing, emulator, search=every_query, own_records=False
+        )
+        runs["bare system names, find"] = resolve(name_only_variants(papers), emulator)
+        requests = sum(emulator.requests.values())
     elapsed = time.perf_counter() - started
-    full, empty = score(present), score(absent, without_own=True)
-    candidates = sum(len(p.candidates) for p in papers)
+    decisions = sum(len(outcomes) for outcomes in runs.values())
     print(
-        f"labelled papers: {full.papers}   candidates: {candidates}   "
-        f"time: {elapsed * 1000:.0f} ms for {2 * len(papers)} decisions"
+        f"labelled papers: {len(papers)} (DOI in {sum(1 for p in papers if p.expected_doi)})   "
+        f"HTTP requests to the emulator: {requests}   "
+        f"time: {elapsed:.1f} s for {decisions} decisions"
     )
     print()
-    print(f"{'':<34}{'precision':>10}{'recall':>8}{'correct':>9}{'wrong':>7}")
     print(
-        f"{'DBLP key':<34}{full.key_precision:>10.3f}{full.key_recall:>8.3f}"
-        f"{full.key_correct:>9}{full.key_wrong:>7}"
+        f"{'run':<44}{'papers':>7}{'matched':>8}{'key P':>10}{'key R':>8}{'wrong':>7}"
+        f"{'DOI P':>10}{'DOI R':>8}{'wrong':>7}"
     )
-    print(
-        f"{'DOI (' + str(full.doi_expected) + ' papers have one)':<34}"
-        f"{full.doi_precision:>10.3f}{full.doi_recall:>8.3f}{full.doi_correct:>9}"
-        f"{full.doi_wrong:>7}"
-    )
+    for name, outcomes in runs.items():
+        print(row(name, score(outcomes)))
+    print("(own records removed: the right answer is 'no record'; '-' where nothing was given)")
     print()
-    print("own records removed (only confusables left):")
-    print(f"  confident matches (all wrong): {empty.matched}   DOIs given: {empty.doi_wrong}")
-    statuses: dict[str, int] = {}
-    for outcome in absent:
-        statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
-    print("  statuses: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
+    for name in ("own records removed, find", "own records removed, every query"):
+        scores = score(runs[name])
+        met = sum(1 for o in runs[name] if o.candidates)
+        print(
+            f"{name}: {met} papers met only confusable records; statuses: "
+            + ", ".join(f"{n} {s}" for s, n in sorted(scores.statuses.items()))
+        )
+    named = runs["bare system names, find"]
+    unresolved = sum(1 for o in named if o.key is None)
+    print(f'bare system names ("[SOSP \'19] Nexus"): {len(named)}, unresolved {unresolved}')
+    s2_run = runs["with S2 title search and S2 record"]
+    by_dblp = sum(1 for o in s2_run if o.decided_by == "dblp")
+    print(f"with S2: {by_dblp} of {len(s2_run)} decided by the DBLP record")
     print()
-    noted = [o for o in present if o.notes]
+    noted = [o for o in runs["DblpSource.find (as the pipeline)"] if o.notes]
     print(f"matched with a note ({len(noted)}):")
     for outcome in noted:
         print(f"  {outcome.paper.entry.label} {outcome.paper.entry.title[:60]}: {outcome.notes[0]}")
-    variants = name_only_variants(papers)
-    named = score(run(variants))
-    print()
-    print(f'the same papers as bare system names ({len(variants)}, e.g. "[SOSP \'19] Nexus"):')
-    print(
-        f"  resolved to the right record: {named.key_correct}   wrong: {named.key_wrong}   "
-        f"left unresolved: {len(variants) - named.key_correct - named.key_wrong}"
-    )
-    doubled = run(with_s2_copies(papers))
-    by_dblp = sum(1 for o in doubled if o.decided_by == "dblp" and o.key == o.paper.expected_key)
-    print()
-    print(
-        f"with S2's copy of every record added: {by_dblp} of {len(doubled)} decided by the DBLP "
-        "record"
-    )
+
+    main_scores = [score(runs[name]) for name in list(runs)[:3]]
     missed = (
-        by_dblp < len(doubled)
-        or named.key_wrong > 0
-        or full.key_correct < full.papers
-        or full.key_wrong
-        or full.doi_wrong
-        or empty.matched
+        any(s.key_correct < s.key_expected or s.key_wrong or s.doi_wrong for s in main_scores)
+        or any(s.doi_correct < s.doi_expected for s in main_scores)
+        or any(score(runs[name]).matched for name in list(runs)[3:5])
+        or score(named).key_wrong > 0
+        or score(named).doi_wrong > 0
+        or by_dblp < len(s2_run)
     )
     print()
     print("targets:", "MISSED" if missed else "met (all matched, no wrong confident match)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +117,106 @@ def test_unknown_format_is_an_argument_error(tmp_path):
     result = run_enrich("parse", str(SHIPPED), "--format", "docx")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    from enrich.emulator import Emulator
+
+    with Emulator() as running:
+        yield running
+
+
+def run_against(
+    emulator, tmp_path: Path, *args: str, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        **extra_env,
+        "ENRICH_DBLP_URL": emulator.url,
+        "ENRICH_S2_URL": emulator.url,
+        "ENRICH_RATE_DBLP": "200",
+        "ENRICH_RATE_S2": "200",
+        "ENRICH_CACHE": str(tmp_path / "cache.sqlite"),
+    }
+    command = [sys.executable, "-m", "enrich", *args, "--out", str(tmp_path / "out")]
+    command += ["--overrides", str(tmp_path / "overrides.csv")]
+    return subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300
+    )
+
+
+def test_run_help_lists_every_option_and_its_environment_variable():
+    result = run_enrich("run", "--help")
+    for option in ("--offline", "--refresh", "--only", "--limit", "--strict", "--jobs", "--quiet",
+                   "--verbose", "--cache", "--cache-days", "--cache-backend", "--dblp-url",
+                   "--s2-url", "--abstracts", "--out", "--format", "--overrides"):  # fmt: skip
+        assert option in result.stdout, option
+    for variable in ("S2_API_KEY", "ENRICH_CACHE", "ENRICH_DBLP_URL", "ENRICH_S2_URL",
+                     "ENRICH_OFFLINE", "ENRICH_MAILTO"):  # fmt: skip
+        assert variable in result.stdout, variable
+    assert "exit codes:" in result.stdout
+
+
+def test_run_only_one_paper_matches_and_exits_0(emulator, tmp_path):
+    result = run_against(emulator, tmp_path, "run", str(SHIPPED), "--only", "PagedAttention")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(r"matched\s+1\b", result.stderr)
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "mlsys-reading-list.bib",
+        "mlsys-reading-list.csl.json",
+        "mlsys-reading-list.csv",
+        "mlsys-reading-list.json",
+        "review.md",
+    ]
+    bib = (out / "mlsys-reading-list.bib").read_text("utf-8")
+    assert "kwon2023efficient" in bib and "10.1145/3600006.3613165" in bib
+
+
+def test_run_with_unmatched_papers_exits_1_and_resolve_writes_nothing(emulator, tmp_path):
+    result = run_against(emulator, tmp_path, "resolve", str(SHIPPED), "--limit", "60", "-q")
+    assert result.returncode == 1, result.stderr
+    assert not (tmp_path / "out").exists()
+    assert "unmatched" in result.stdout and "PagedAttention" in result.stdout
+
+
+def test_offline_on_a_cold_cache_exits_3_with_one_message_and_writes_nothing(emulator, tmp_path):
+    result = run_against(emulator, tmp_path, "run", str(SHIPPED), "--offline", "--limit", "5")
+    assert result.returncode == 3
+    assert not (tmp_path / "out").exists()
+    assert "outputs left as they were" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_emit_rewrites_the_outputs_from_the_json_without_network(emulator, tmp_path):
+    assert run_against(emulator, tmp_path, "run", str(SHIPPED), "--only", "Orca").returncode == 0
+    bib = tmp_path / "out" / "mlsys-reading-list.bib"
+    before = bib.read_bytes()
+    bib.unlink()
+    result = run_against(emulator, tmp_path, "emit", str(SHIPPED))
+    assert result.returncode == 1, result.stderr
+    assert bib.read_bytes() == before
+
+
+def test_verbose_logs_every_request_but_never_the_api_key(emulator, tmp_path):
+    key = "fixture-secret-key-0123456789"
+    result = run_against(
+        emulator, tmp_path, "run", str(SHIPPED), "--only", "Clipper", "-v", S2_API_KEY=key
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dblp GET http://127.0.0.1" in result.stderr
+    assert "s2 POST http://127.0.0.1" in result.stderr
+    assert key not in result.stderr and key not in result.stdout
+    for path in (tmp_path / "out").iterdir():
+        assert key not in path.read_text("utf-8-sig")
+    assert key.encode() not in (tmp_path / "cache.sqlite").read_bytes()
+
+
+def test_emit_without_a_previous_run_is_one_clear_error(tmp_path):
+    result = run_enrich("emit", str(SHIPPED), "--out", str(tmp_path / "none"))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        "mlsys-reading-list.json: not there yet: run `enrich run` first"
+    )

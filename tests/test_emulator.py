@@ -76,6 +76,9 @@ def test_values_not_in_the_facts_look_synthetic() -> None:
         for k in re.findall(r"journals/corr/abs-[\d-]+", f["confusables"] or "")
     }
     real_dois = {f["doi"] for f in fact_list if f["doi"]}
+    real_dois |= {
+        d for f in fact_list for d in re.findall(r"10\.\d+/[\w.]+", f["confusables"] or "")
+    }
     families = {f["first_author_family"] for f in fact_list}
     families |= {name for c in CONFUSABLES for name in c["families"]}
     for record in CORPUS["dblp"]:
@@ -90,6 +93,24 @@ def test_values_not_in_the_facts_look_synthetic() -> None:
         assert paper["corpusId"] is None and paper["citationCount"] is None
 
 
+def test_labels_name_each_list_papers_published_record() -> None:
+    by_key = {r["key"]: r for r in CORPUS["dblp"]}
+    assert [(lb["list_label"], lb["list_title"]) for lb in CORPUS["labels"]] == [
+        (f["list_label"], f["list_title"]) for f in facts()
+    ]
+    for fact, label in zip(facts(), CORPUS["labels"], strict=True):
+        record = by_key[label["dblp_key"]]
+        assert record["title"] == fact["published_title"] + "."
+        assert (record["venue"], record.get("doi"), label["doi"]) == (
+            fact["venue"],
+            fact["doi"],
+            fact["doi"],
+        )
+        assert label["own_keys"][0] == label["dblp_key"]
+        for key in label["own_keys"][1:]:  # the paper's preprints, whatever their titles
+            assert by_key[key]["volume"] == f"abs/{fact['arxiv']}"
+
+
 # --- DBLP answers --------------------------------------------------------------------------
 
 
@@ -102,7 +123,8 @@ def test_values_not_in_the_facts_look_synthetic() -> None:
         ("pipe$", set()),  # '$' asks for the exact word
         ("poseidon efficient|xyz", {"conf/usenix/ExampleZhang17", "journals/corr/ExampleZhang17",
                                     "journals/corr/ExampleZhang15"}),
-        ("ORCA", {"conf/osdi/YuJKKC22"}),
+        ("ORCA GENERATIVE", {"conf/osdi/YuJKKC22"}),
+        ("orca 2021|2022", {"conf/osdi/YuJKKC22"}),  # year words match the record's year
         ("mulayer", {"conf/eurosys/ExampleKim19"}),  # ASCII query, diacritic-insensitive
         ("μs scale", set()),  # a diacritic switches to exact matching
         ("microsecond scale preemption", {"conf/osdi/ExampleHan22"}),
@@ -148,6 +170,12 @@ def test_dblp_envelope_is_all_strings_and_respects_h(emulator: Emulator) -> None
     assert (hits["@sent"], hits["@first"], len(hits["hit"])) == ("3", "1", 3)
     info = hits["hit"][0]["info"]
     assert all(isinstance(info[name], str) for name in ("title", "year", "key", "type", "url"))
+
+
+def test_dblp_sends_the_newest_namesakes_first_and_only_h_of_them(emulator: Emulator) -> None:
+    hits = dblp(emulator, "orca", h=10)
+    assert int(hits["@total"]) == 13 and len(hits["hit"]) == 10
+    assert "conf/osdi/YuJKKC22" not in keys(hits)
 
 
 def test_dblp_zero_hits_has_no_hit_key(emulator: Emulator) -> None:

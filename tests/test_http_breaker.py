@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from enrich.http import ServiceUnreachable
+from enrich.http import HttpClient, HttpConfig, ServiceUnreachable
 from enrich.http.breaker import CircuitBreaker, CircuitOpenError
 from http_testkit import FakeClock, LocalServer, Step, closed_port_url, make_client
 
@@ -129,3 +129,55 @@ def test_parallel_workers_stop_together(tmp_path: Path) -> None:
     assert outcomes == ["ServiceUnreachable"] * 400
     assert 3 <= stats.requests["dblp"] <= 3 + 8  # threads already connecting may finish
     assert len(stats.unreachable_hosts) == 1
+
+
+def test_refused_attempts_hold_no_worker_back(tmp_path: Path) -> None:
+    """4 workers, 100 papers, three refused DBLP hosts then a refused S2: no one waits for a slot.
+
+    One request an hour per service, a frozen fake clock and no injected sleep: a worker waiting
+    for a rate-limit slot can only be released by a refused attempt giving its slot back. The
+    workers finish only if refused attempts and open circuits hold no one back.
+    """
+    clock = FakeClock()
+    dead_dblp = [closed_port_url() for _ in range(3)]
+    dead_s2 = closed_port_url()
+    config = HttpConfig(
+        cache_path=tmp_path / "http.sqlite",
+        rates={"dblp": 1 / 3600, "s2": 1 / 3600},
+        breaker_threshold=3,
+        connect_retry_pause=0.0,
+    )
+    papers = list(range(100))
+    unanswered: list[int] = []
+    lock = threading.Lock()
+
+    def lookup(n: int) -> None:
+        for base in [*dead_dblp, dead_s2]:
+            service = "s2" if base == dead_s2 else "dblp"
+            try:
+                client.get_json(service, base + "/search/publ/api", {"q": f"paper {n}"})
+                return
+            except ServiceUnreachable:
+                continue
+        with lock:
+            unanswered.append(n)
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if not papers:
+                    return
+                n = papers.pop()
+            lookup(n)
+
+    with HttpClient(config, clock=clock) as client:
+        workers = [threading.Thread(target=worker, daemon=True) for _ in range(4)]
+        for thread in workers:
+            thread.start()
+        for thread in workers:
+            thread.join(timeout=30)
+        assert not any(thread.is_alive() for thread in workers)  # none stuck waiting for a slot
+        stats = client.stats
+    assert sorted(unanswered) == list(range(100))
+    assert len(stats.unreachable_hosts) == 4
+    assert stats.requests["dblp"] <= 3 * (3 + 4) and stats.requests["s2"] <= 3 + 4

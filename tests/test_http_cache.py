@@ -142,6 +142,8 @@ class TestOffline:
                 client.get_json("dblp", DBLP, {"q": "x"})
             assert client.stats.not_cached == {"dblp": 1}
             assert client.stats.failures == {}
+            assert client.stats.retries == {}  # a miss stays a miss: no waiting, no retry
+        assert clock.sleeps == []
         assert caught.value.exit_code == ExitCode.INCOMPLETE
         assert str(caught.value).startswith("dblp: not in the cache")
         assert len(mocked.calls) == 0

@@ -84,7 +84,7 @@ def test_retry_after_holds_every_request() -> None:
 
 def test_threads_share_one_spacing() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(2.0, clock=clock, sleep=lambda s: None)  # only reserve slots
+    limiter = RateLimiter(2.0, clock=clock, sleep=clock.sleep)
     slots: list[float] = []
     lock = threading.Lock()
 
@@ -99,7 +99,8 @@ def test_threads_share_one_spacing() -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(slots) == pytest.approx([clock.now + 0.5 * i for i in range(100)])
+    assert len(slots) == 100
+    assert min(gaps(sorted(slots))) >= 0.5
 
 
 def test_one_limiter_per_service() -> None:
@@ -123,10 +124,56 @@ def test_refunded_slot_is_not_spaced_after() -> None:
     limiter.acquire()
     assert clock.sleeps == []
     older = limiter.acquire()
-    limiter.acquire()  # a later reservation exists: the older slot cannot be given back
+    limiter.acquire()  # a later slot was taken: the older one cannot be given back
     limiter.refund(older)
     limiter.acquire()
     assert clock.sleeps == [pytest.approx(1.0)] * 3
+
+
+def test_refund_keeps_the_spacing_after_requests_that_went_through() -> None:
+    """Giving back a refused attempt's slot never lets the next requests come closer together
+    than the rate allows after the last request that did reach the service."""
+    clock = FakeClock()
+    limiter = RateLimiter(1.0, clock=clock, sleep=clock.sleep)
+    answered = limiter.acquire()
+    limiter.refund(limiter.acquire())  # waited 1 s for it, then the connection was refused
+    following = [limiter.acquire() for _ in range(3)]
+    assert gaps([answered, *following]) == [1.0, 1.0, 1.0]
+    assert clock.sleeps == [pytest.approx(1.0)] * 3  # the refused slot's second was not lost
+
+
+class WatchedClock(FakeClock):
+    """A frozen fake clock that signals when a thread other than the test's has read it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read_by_worker = threading.Event()
+        self._main = threading.get_ident()
+
+    def __call__(self) -> float:
+        if threading.get_ident() != self._main:
+            self.read_by_worker.set()
+        return super().__call__()
+
+
+def test_refund_wakes_a_thread_waiting_for_its_slot() -> None:
+    """Without an injected sleep, waiting threads wait on a condition that a refund signals.
+
+    The clock is frozen and the next slot is due in an hour: only the refund can release
+    the waiting thread. (The thread reads the clock under the limiter's lock, and the refund
+    needs that lock, so the refund comes after the thread has started to wait.)
+    """
+    clock = WatchedClock()
+    limiter = RateLimiter(1 / 3600, clock=clock)
+    refused = limiter.acquire()
+    taken: list[float] = []
+    waiter = threading.Thread(target=lambda: taken.append(limiter.acquire()), daemon=True)
+    waiter.start()
+    assert clock.read_by_worker.wait(timeout=30)
+    limiter.refund(refused)
+    waiter.join(timeout=30)
+    assert not waiter.is_alive()
+    assert taken == [clock.now]  # it went at once: the refused request left no spacing
 
 
 def test_rejects_non_positive_rate() -> None:

@@ -8,13 +8,17 @@ from enrich.match import choose_record
 from enrich.merge import merge_record
 from enrich.models import Author, Candidate, Identifiers
 from enrich.overrides import Override
-from fixture_records import corr, dblp, entry
-
-PAGED = "Efficient Memory Management for Large Language Model Serving with PagedAttention"
-PAGED_SOSP = dblp(
-    PAGED, "SOSP", 2023, "conf/sosp/KwonLZ0ZY0ZS23", doi="10.1145/3600006.3613165", first="Kwon"
+from fixture_records import (
+    CLOCKWORK,
+    CLOCKWORK_LIST,
+    PAGED,
+    PAGED_CORR,
+    PAGED_SOSP,
+    POSEIDON_15,
+    POSEIDON_LIST,
+    entry,
 )
-PAGED_CORR = corr(PAGED, "2309.06180", first="Kwon")
+
 S2_ID = "fixture-paged-attention"
 
 
@@ -56,9 +60,7 @@ def test_published_record_with_companion_and_s2() -> None:
     assert record.citation_count == 7 and record.abstract == "A fixture abstract."
     assert [a.dblp_pid for a in record.authors] == [a.dblp_pid for a in PAGED_SOSP.authors]
     assert [a.s2_id for a in record.authors] == [
-        "fixture-author-0",
-        "fixture-author-1",
-        "fixture-author-2",
+        f"fixture-author-{i}" for i in range(len(PAGED_SOSP.authors))
     ]
     assert dict(record.provenance) == {
         "title": "dblp",
@@ -85,9 +87,8 @@ def test_published_record_with_companion_and_s2() -> None:
 
 def test_arxiv_doi_from_s2_never_lands_on_a_published_paper() -> None:
     # Clockwork (OSDI '20) has no DOI; S2 merges versions and may offer the arXiv DataCite DOI.
-    title = "Serving DNNs like Clockwork: Performance Predictability from the Bottom Up"
-    osdi = dblp(title, "OSDI", 2020, "conf/osdi/GujaratiKAHKVM20", first="Gujarati")
-    listed = entry("[OSDI '20]", title)
+    osdi = CLOCKWORK
+    listed = entry("[OSDI '20]", CLOCKWORK_LIST)
     s2 = s2_record(
         osdi,
         doi="10.48550/arXiv.2006.02464",
@@ -112,17 +113,8 @@ def test_s2_record_of_another_paper_is_not_used() -> None:
 
 
 def test_unmatched_paper_keeps_the_list_data() -> None:
-    listed = entry(
-        "[ATC '17]",
-        "Poseidon: An Efficient Communication Architecture for "
-        "Distributed Deep Learning on GPU Clusters",
-    )
-    poseidon_15 = corr(
-        "Poseidon: A System Architecture for Efficient GPU-based Deep Learning "
-        "on Multiple Machines",
-        "1512.06216",
-        key="journals/corr/ExampleZhang15",
-    )
+    listed = entry("[ATC '17]", POSEIDON_LIST)
+    poseidon_15 = POSEIDON_15
     decision = choose_record(listed, (poseidon_15,))
     record = merge_record(listed, decision, s2_record(poseidon_15))
     assert decision.match.status == "unmatched"
@@ -169,11 +161,9 @@ def test_authors_align_by_family_name_when_lists_differ() -> None:
     )
     record = merge_record(listed, choose_record(listed, (PAGED_SOSP,)), s2)
     by_name = {a.name: a.s2_id for a in record.authors}
-    assert by_name == {
-        "Example Kwon": "fixture-kwon",
-        "Ann Example": None,
-        "Bob Example": "fixture-bob",
-    }
+    assert [a.name for a in record.authors] == [a.name for a in PAGED_SOSP.authors]
+    assert (by_name["Example Kwon"], by_name["Bob Example"]) == ("fixture-kwon", "fixture-bob")
+    assert {by_name[a.name] for a in PAGED_SOSP.authors[2:]} == {None}
 
 
 def test_s2_pointing_at_the_corr_record_is_the_same_paper() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from enrich.emit import load_records
 from enrich.emulator import Emulator, Faults
-from enrich.errors import ExitCode
+from enrich.errors import ExitCode, InputError
 from enrich.http import HttpConfig
 from enrich.match import no_decision
 from enrich.merge import merge_record
@@ -268,3 +268,59 @@ def test_select_entries_by_title_key_and_limit():
     assert [e.title for e in select_entries(entries, [], 2)] == ["Alpha Paper", "Beta Paper"]
     keyed = [dataclasses.replace(entries[0], key="alpha2020")]
     assert select_entries(keyed, ["alpha2020"], None) == keyed
+
+
+def test_overrides_pin_and_skip_through_the_pipeline(calm, tmp_path):
+    options = options_for(calm.url, tmp_path)
+    options.overrides.write_text(
+        "title,key,dblp_key,doi,s2_id,action\n"
+        f"{ORCA},,conf/osdi/YuJKKC22,,,pin\n"
+        f"{CLIPPER},,,,,skip\n",
+        encoding="utf-8",
+    )
+    report = run(read_inputs([small_list(tmp_path, [ORCA, CLIPPER, PAGED])]), options)
+    orca, clipper, paged = report.records
+    assert (orca.match.status, orca.match.decided_by) == ("matched", "override")
+    assert orca.ids.dblp == "conf/osdi/YuJKKC22" and orca.provenance["ids.dblp"] == "override"
+    assert clipper.match.status == "skipped" and clipper.doi is None
+    assert paged.match.decided_by == "dblp"
+    assert report.exit_code == ExitCode.OK
+    review = (options.out_dir / "review.md").read_text("utf-8")
+    assert "overrides.csv:2" in review and "overrides.csv:3" in review
+
+
+def test_a_bad_overrides_row_stops_the_run_before_any_request(calm, tmp_path):
+    options = options_for(calm.url, tmp_path)
+    options.overrides.write_text(
+        "title,key,dblp_key,doi,s2_id,action\nOrca,,,doi:10.1/x,,pin\n", encoding="utf-8"
+    )
+    calm.reset_counts()
+    with pytest.raises(InputError, match=r"overrides.csv:2: "):
+        run(read_inputs([small_list(tmp_path, [ORCA])]), options)
+    assert sum(calm.requests.values()) == 0
+
+
+def test_semantic_scholar_alone_resolves_when_dblp_is_down(calm, tmp_path):
+    options = dataclasses.replace(options_for(calm.url, tmp_path), dblp_url="http://127.0.0.1:9")
+    report = run(read_inputs([small_list(tmp_path, [PAGED, ORCA, CLIPPER])]), options)
+    paged, orca, clipper = report.records
+    assert [r.match.decided_by for r in report.records] == ["s2", "s2", "s2"]
+    assert clipper.ids.s2 is not None and clipper.provenance["ids.s2"] == "s2"
+    assert paged.match.status == "matched" and paged.doi == "10.1145/3600006.3613165"
+    assert all("DBLP could not be asked" in " ".join(r.match.notes) for r in report.records)
+    assert orca.match.status == "matched"  # reworded title, confirmed by venue and year
+    assert set(report.service_errors) == {"dblp"}
+    assert report.exit_code == ExitCode.UNREACHABLE
+
+
+def test_an_override_can_name_a_paper_by_the_key_an_earlier_run_gave_it(calm, tmp_path):
+    options = options_for(calm.url, tmp_path)
+    path = small_list(tmp_path, [PAGED, ORCA])
+    first = run(read_inputs([path]), options)
+    assert first.records[0].key == "kwon2023efficient"
+    options.overrides.write_text(
+        "title,key,dblp_key,doi,s2_id,action\n,kwon2023efficient,,,,skip\n", encoding="utf-8"
+    )
+    second = run(read_inputs([path]), options)
+    assert [r.match.status for r in second.records] == ["skipped", "matched"]
+    assert second.records[0].key == "kwon2023efficient"

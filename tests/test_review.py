@@ -10,36 +10,17 @@ from enrich.merge import merge_record
 from enrich.models import EnrichedRecord
 from enrich.overrides import Override, parse_overrides
 from enrich.review import needs_review, render_review, summarize
-from fixture_records import corr, dblp, entry
-
-PAGED = "Efficient Memory Management for Large Language Model Serving with PagedAttention"
-PAGED_SOSP = dblp(PAGED, "SOSP", 2023, "conf/sosp/KwonLZ0ZY0ZS23", doi="10.1145/3600006.3613165")
-ORCA_LIST = "Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks"
-ORCA = dblp(
-    "Orca: A Distributed Serving System for Transformer-Based Generative Models",
-    "OSDI",
-    2022,
-    "conf/osdi/YuJKKC22",
+from fixture_records import (
+    NEXUS,
+    NEXUS_TWIN,
+    ORCA,
+    ORCA_LIST,
+    PAGED,
+    PAGED_SOSP,
+    POSEIDON_15,
+    entry,
 )
-NEXUS = dblp(
-    "Nexus: A GPU Cluster Engine for Accelerating DNN-Based Video Analysis",
-    "SOSP",
-    2019,
-    "conf/sosp/ShenCJZKPKS19",
-    doi="10.1145/3341301.3359658",
-)
-NEXUS_TWIN = dblp(
-    "Nexus: An Example Second Paper with the Same Name", "SOSP", 2019, "conf/sosp/ExampleNexus19"
-)
-POSEIDON = (
-    "Poseidon: An Efficient Communication Architecture for Distributed Deep Learning on "
-    "GPU Clusters"
-)
-POSEIDON_15 = corr(
-    "Poseidon: A System Architecture for Efficient GPU-based Deep Learning on Multiple Machines",
-    "1512.06216",
-    key="journals/corr/ExampleZhang15",
-)
+from fixture_records import POSEIDON_LIST as POSEIDON
 
 
 def enrich(

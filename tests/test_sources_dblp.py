@@ -98,6 +98,44 @@ def test_title_queries_relax_in_few_steps(title: str, expected: list[str]) -> No
     assert title_queries(title) == expected
 
 
+@pytest.mark.parametrize(
+    ("title", "year", "expected"),
+    [
+        # DBLP sends only the first h hits of "orca"; the label's year, give or take one,
+        # narrows the name first, and the bare name follows if that finds nothing
+        (
+            "Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks",
+            2022,
+            [
+                "orca distributed serving system for transformer based language generation tasks",
+                "orca 2021|2022|2023",
+                "orca",
+                "distributed transformer generation 2021|2022|2023",
+                "distributed transformer generation",
+            ],
+        ),
+        # a name-only bullet: "[SOSP '19] Nexus"
+        ("Nexus", 2019, ["nexus 2018|2019|2020", "nexus"]),
+        # a long title is specific enough without its year
+        (
+            "PipeDream: Generalized Pipeline Parallelism for DNN Training",
+            2019,
+            [
+                "pipedream generalized pipeline parallelism for dnn training",
+                "pipedream 2018|2019|2020",
+                "pipedream",
+                "generalized parallelism pipedream 2018|2019|2020",
+                "generalized parallelism pipedream",
+            ],
+        ),
+    ],
+)
+def test_short_steps_are_first_narrowed_to_the_labels_year(
+    title: str, year: int, expected: list[str]
+) -> None:
+    assert title_queries(title, year) == expected
+
+
 RECORDED_ATS = {  # apis.md §1.5, chrjabs/dblp-helper recording (real record)
     "authors": {
         "author": [
@@ -361,8 +399,8 @@ ORCA = {  # fixture facts (published title, key); authors synthetic but for the 
 }  # fmt: skip
 
 
-def entry(title: str) -> Entry:
-    return Entry(title=title, file="list.md", lines=(1,))
+def entry(title: str, year: int | None = None) -> Entry:
+    return Entry(title=title, file="list.md", lines=(1,), year=year)
 
 
 @pytest.fixture
@@ -431,6 +469,20 @@ def test_find_relaxes_until_something_is_found(client: HttpClient) -> None:
     found = DblpSource(client).find(entry(ORCA_LIST))
     assert [c.ids.dblp for c in found] == ["conf/osdi/YuJKKC22"]
     assert sent_queries(responses.calls) == title_queries(ORCA_LIST)[:2]
+
+
+@responses.activate
+def test_find_asks_the_year_narrowed_name_before_the_bare_one(client: HttpClient) -> None:
+    empty, orca = envelope(total="0"), envelope(ORCA)
+    responses.get(
+        DBLP,
+        match=[query_param_matcher({"q": "orca 2021|2022|2023"}, strict_match=False)],
+        json=orca,
+    )
+    responses.get(DBLP, json=empty)
+    found = DblpSource(client).find(entry(ORCA_LIST, year=2022))
+    assert [c.ids.dblp for c in found] == ["conf/osdi/YuJKKC22"]
+    assert sent_queries(responses.calls) == title_queries(ORCA_LIST, 2022)[:2]
 
 
 @responses.activate

@@ -19,6 +19,7 @@ from enrich.console import (
     show_outcomes,
     show_reading_list,
     show_summary,
+    show_where_things_went,
 )
 from enrich.errors import EnrichError, ExitCode
 from enrich.http import HttpConfig
@@ -241,7 +242,9 @@ def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console
     total = sum(len(select_entries(rl.entries, options.only, options.limit)) for rl in lists)
     with progress_reporter(total, stderr) as on_progress:
         report = run(lists, options, on_progress)
-    if not args.quiet:
+    if args.quiet:
+        show_where_things_went(report, stderr)
+    else:
         show_summary(report, stderr)
     if args.command == "resolve":
         show_outcomes(report.records, Console(highlight=False))

@@ -17,7 +17,7 @@ from enrich.models import EnrichedRecord, Entry
 from enrich.pipeline import RunReport
 from enrich.readinglist import ReadingList
 from enrich.resolve import ProgressCallback
-from enrich.review import needs_review
+from enrich.review import needs_review, summarize
 
 log = logging.getLogger("enrich")
 
@@ -114,15 +114,18 @@ def progress_reporter(total: int, console: Console) -> Iterator[ProgressCallback
 
 def show_summary(report: RunReport, console: Console) -> None:
     """The end-of-run summary: outcomes, cache and requests per service, where things went."""
-    records = report.records
+    records = report.looked_up
     counts = Counter(record.match.status for record in records)
     stale = sum(record.stale for record in records)
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("papers", str(len(records)))
+    papers = str(len(records))
+    if len(records) != len(report.records):
+        papers += f" looked up (of {len(report.records)} in the list)"
+    table.add_row("papers", papers)
     for status, style in _STATUS_STYLES.items():
-        if counts[status] or status in ("matched", "ambiguous", "unmatched"):
+        if counts[status] or status in ("matched", "ambiguous", "unmatched", "error"):
             table.add_row(status.replace("_", " "), f"[{style}]{counts[status]}[/]")
     table.add_row("stale", f"{stale}" + (" (kept from the previous run)" if stale else ""))
     http = report.http
@@ -131,15 +134,24 @@ def show_summary(report: RunReport, console: Console) -> None:
     table.add_row("requests", requests or "none")
     table.add_row("wall time", f"{report.seconds:.1f} s")
     console.print(table)
+    show_where_things_went(report, console)
+
+
+def show_where_things_went(report: RunReport, console: Console) -> None:
+    """What was written, what needs review, and which service failed (shown even with -q)."""
+    records = report.looked_up
     for result in report.lists:
         for path in result.written:
             console.print(f"wrote {path}", soft_wrap=True)
         if not result.written:
             console.print(
-                f"{result.reading_list.file}: no paper refreshed, outputs left as they were"
+                f"{result.reading_list.file}: no paper refreshed, outputs left as they were",
+                soft_wrap=True,
             )
     if report.review is not None and any(needs_review(record) for record in records):
-        console.print(f"to review: {report.review}")
+        # The review report's short version, without its counts (the table has them).
+        for line in summarize(records, str(report.review)).splitlines()[1:]:
+            console.print(line, markup=False, soft_wrap=True)
     for service, error in sorted(report.service_errors.items()):
         name = SERVICE_NAMES.get(service, service)
         console.print(f"[red]{name} failed:[/] {error}", soft_wrap=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from enrich.emit import assign_keys, keys_by_identity, load_records, output_paths, write_outputs
 from enrich.emit.files import write_atomically
 from enrich.emit.keys import paper_identities
-from enrich.errors import ExitCode
+from enrich.errors import ExitCode, InputError
 from enrich.http import HttpClient, HttpConfig, HttpStats
 from enrich.match import no_decision
 from enrich.merge import merge_record
@@ -63,8 +63,9 @@ class ListResult:
 
     reading_list: ReadingList
     records: tuple[EnrichedRecord, ...]
-    looked_up: int
-    """How many of the list's papers this run asked the services about."""
+    """Every paper of the list, in list order, as written to the outputs."""
+    looked_up: tuple[EnrichedRecord, ...]
+    """The papers this run asked the services about (all, unless --only/--limit)."""
     written: tuple[Path, ...]
     """The outputs written; empty when no paper could be refreshed (the old ones are kept)."""
 
@@ -84,9 +85,13 @@ class RunReport:
         return [record for result in self.lists for record in result.records]
 
     @property
+    def looked_up(self) -> list[EnrichedRecord]:
+        return [record for result in self.lists for record in result.looked_up]
+
+    @property
     def exit_code(self) -> ExitCode:
-        """3 when a service failed, 1 when a paper is not settled, else 0 (README, --help)."""
-        statuses = {record.match.status for record in self.records}
+        """3 when a service failed, 1 when a paper looked up is not settled, else 0."""
+        statuses = {record.match.status for record in self.looked_up}
         if self.service_errors or statuses & {"error", "not_cached"}:
             return ExitCode.UNREACHABLE
         if statuses & {"ambiguous", "unmatched"}:
@@ -116,7 +121,10 @@ def run(
             paths = output_paths(Path(reading_list.file), options.out_dir)
             previous = load_records(paths["json"]) if paths["json"].exists() else []
             chosen = select_entries(reading_list.entries, options.only, options.limit)
-            fresh, trouble = resolve_entries(chosen, dblp, s2, overrides, options.jobs, on_progress)
+            keys = {normalize_title(record.entry.title): record.key for record in previous}
+            fresh, trouble = resolve_entries(
+                chosen, dblp, s2, overrides, options.jobs, on_progress, keys
+            )
             errors.update(trouble.errors)
             records = assign_keys(
                 combine(reading_list.entries, fresh, previous), keys_by_identity(previous)
@@ -125,7 +133,9 @@ def run(
             refreshed = any(record.match.status in FRESH for record in fresh)
             if options.write and refreshed:
                 written = _write(records, reading_list, options)
-            results.append(ListResult(reading_list, tuple(records), len(chosen), written))
+            asked = {normalize_title(entry.title) for entry in chosen}
+            looked_up = tuple(r for r in records if normalize_title(r.entry.title) in asked)
+            results.append(ListResult(reading_list, tuple(records), looked_up, written))
         stats = client.stats
     review = None
     if options.write and any(result.written for result in results):
@@ -139,12 +149,14 @@ def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
     results = []
     for reading_list in lists:
         paths = output_paths(Path(reading_list.file), options.out_dir)
-        previous = load_records(paths["json"]) if paths["json"].exists() else []
+        if not paths["json"].exists():
+            raise InputError(str(paths["json"]), "not there yet: run `enrich run` first")
+        previous = load_records(paths["json"])
         records = assign_keys(
             combine(reading_list.entries, [], previous), keys_by_identity(previous)
         )
         written = _write(records, reading_list, options)
-        results.append(ListResult(reading_list, tuple(records), 0, written))
+        results.append(ListResult(reading_list, tuple(records), tuple(records), written))
     review = write_review(results, options)
     return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, review)
 

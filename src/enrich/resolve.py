@@ -11,7 +11,7 @@ loses what DBLP gave.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -21,6 +21,7 @@ from enrich.merge import merge_record
 from enrich.models import Candidate, EnrichedRecord, Entry, Identifiers
 from enrich.overrides import Override, find_override
 from enrich.sources import Source
+from enrich.text import normalize_title
 
 ProgressCallback = Callable[[Entry, str], None]
 """Called once per entry when its lookup ends, with the status it ended in."""
@@ -53,12 +54,19 @@ def resolve_entries(
     overrides: Sequence[Override] = (),
     jobs: int = 4,
     on_progress: ProgressCallback | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> tuple[list[EnrichedRecord], ServiceTrouble]:
-    """One enriched record per entry, in the entries' order, and what went wrong on the way."""
+    """One enriched record per entry, in the entries' order, and what went wrong on the way.
+
+    `keys` maps a normalised list title to the citation key an earlier run gave the paper,
+    so an override row can name a paper by its key.
+    """
     trouble = ServiceTrouble()
+    keys = keys or {}
 
     def decide(entry: Entry) -> Decision:
-        decision = _decide(entry, dblp, s2, find_override(overrides, entry, key=entry.key), trouble)
+        key = entry.key or keys.get(normalize_title(entry.title))
+        decision = _decide(entry, dblp, s2, find_override(overrides, entry, key=key), trouble)
         if on_progress is not None:
             on_progress(entry, decision.match.status)
         return decision

@@ -73,10 +73,13 @@ def summarize(records: Sequence[EnrichedRecord], review_path: str | None = None)
         text.append(f"{noted} matched with notes (label disagreements, reworded titles)")
     if overridden:
         text.append(f"{overridden} decided by overrides")
-    for record in sorted(
+    unsettled = sorted(
         (r for r in records if r.match.status not in ("matched", "skipped")), key=_order
-    )[:10]:
+    )
+    for record in unsettled[:10]:
         text.append(f"  {record.match.status:<10} {_where(record)}  {record.entry.title}")
+    if len(unsettled) > 10:
+        text.append(f"  ... and {len(unsettled) - 10} more")
     if review_path and any(needs_review(r) for r in records):
         text.append(f"details: {review_path}")
     return "\n".join(text)

@@ -9,6 +9,11 @@ value the facts do not give is made obviously synthetic, so no one takes it for 
 fact: DBLP keys `conf/osdi/ExampleUnger22`, given names "Example", co-authors
 "Ann Example", pids "ex/...", S2 paperIds "fixture-...". Values nobody can make look
 synthetic (corpusId, citation counts) are left null.
+
+The corpus also holds the labelled accuracy set (`labels`): for each list paper of
+the facts, the DBLP key and DOI of its published record (the right answer), the
+keys of its own records (published and arXiv versions) and what makes it hard.
+tests/accuracy_set.py and benchmarks/bench_accuracy.py resolve the list against it.
 """
 
 from __future__ import annotations
@@ -30,8 +35,13 @@ _GIVEN = ("Ann", "Bob", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ida", "Jo", "K
 _NAMED_CORR_KEY = re.compile(r"journals/corr/abs-\d{4}-\d{4,5}")
 
 # Records the facts name as confusable with a list paper, quoted from their
-# `confusables` text: (list paper's arXiv/title hint, title, venue, year, arXiv id,
-# family names the facts give, author count the facts give or None).
+# `confusables` text: title, venue, year, arXiv id, family names the facts give,
+# author count the facts give or None, and a DOI only where the facts name one.
+# A record with the list paper's own arXiv id is that paper's preprint under
+# another title; it replaces the CoRR twin that would repeat the published title.
+# Three venues/years the facts leave out are the accuracy set's long-standing ones
+# (marked "not in the facts"): MLPerf Training at MLSys 2020, the parameter server's
+# NIPS 2013 workshop version, the same-title ACM record at BigDataScience 2014.
 CONFUSABLES: tuple[dict[str, Any], ...] = (
     {"title": "PipeDream: Fast and Efficient Pipeline Parallel DNN Training", "venue": "CoRR",
      "year": 2018, "arxiv": "1806.03377", "families": (), "n_authors": 7},
@@ -59,7 +69,7 @@ CONFUSABLES: tuple[dict[str, Any], ...] = (
      "families": ("He",), "n_authors": None},
     {"title": "Themis: Fair and Efficient GPU Cluster Scheduling for Machine Learning Workloads",
      "venue": "CoRR", "year": 2019, "arxiv": "1907.01484", "families": ("Batra", "Chavali"),
-     "n_authors": 9},
+     "first_known": False, "n_authors": 9},
     {"title": "Multi-model Machine Learning Inference Serving with GPU Spatial Partitioning",
      "venue": "CoRR", "year": 2021, "arxiv": "2109.01611", "families": ("Choi", "Lee"),
      "n_authors": None},
@@ -74,7 +84,56 @@ CONFUSABLES: tuple[dict[str, Any], ...] = (
      "n_authors": None},
     {"title": "Characterizing Deep Learning Training Workloads on Alibaba-PAI",
      "venue": "IISWC", "year": 2019, "arxiv": None, "families": (), "n_authors": None},
+    {"title": "Parallax: Automatic Data-Parallel Training of Deep Neural Networks",
+     "venue": "CoRR", "year": 2018, "arxiv": "1808.02621", "families": ("Kim",),
+     "n_authors": None},
+    {"title": "High-throughput Generative Inference of Large Language Models with a Single GPU",
+     "venue": "CoRR", "year": 2023, "arxiv": "2303.06865", "families": ("Sheng",),
+     "n_authors": None},
+    {"title": "DFX: A Low-latency Multi-FPGA Appliance for Accelerating Transformer-based "
+              "Text Generation", "venue": "HCS", "year": 2022, "arxiv": None, "families": (),
+     "n_authors": None, "stream": "conf/hotchips"},
+    {"title": "MLPerf Training Benchmark", "venue": "MLSys", "year": 2020,  # not in the facts
+     "arxiv": None, "families": (), "n_authors": None},
+    {"title": "Scaling Distributed Machine Learning with the Parameter Server",
+     "venue": "BigDataScience", "year": 2014, "arxiv": None, "families": (),  # not in the facts
+     "n_authors": None, "doi": "10.1145/2640087.2644155"},
+    {"title": "Parameter Server for Distributed Machine Learning", "venue": "NIPS Workshop",
+     "year": 2013, "arxiv": None, "families": (), "n_authors": None},  # year not in the facts
 )  # fmt: skip
+
+# The facts: "other systems named ORCA/Orca exist". DBLP sends only the first `h` hits of a
+# name it holds many papers of; a dozen obviously synthetic namesakes, newer than the OSDI '22
+# paper, make the emulator's "orca" answer (newest first) leave it out the same way.
+NAMESAKES = (("Orca", (2023,) * 4 + (2024,) * 4 + (2025,) * 4),)
+
+# What makes a list paper hard to resolve, by the start of its list title (for reports).
+TRAPS = {
+    "Orca": "list title differs from the published one; a dozen namesakes",
+    "Paella": "list title differs from the published one",
+    "Achieving": "list writes μs-scale, published Microsecond-scale",
+    "μLayer": "Greek mu in the list, micro sign elsewhere",
+    "INFaaS": "preprint under another title",
+    "PipeTransformer": "preprint under another title",
+    "Parallax": "preprint under another title",
+    "FlexGen": "preprint under another title",
+    "Themis": "preprint under a longer title",
+    "Serving Heterogeneous": "earlier preprint under another title",
+    "PipeDream": "two PipeDream papers",
+    "Poseidon": "Poseidon 2015 vs 2017",
+    "Optimus-CC": "Optimus vs Optimus-CC",
+    "Horovod": "arXiv-only paper",
+    "Scaling Distributed": "same title, other venue, with a DOI; workshop version",
+    "DFX": "same title at Hot Chips",
+    "MLPerf": "MLPerf family",
+    "BPipe": "a later paper about BPipe",
+    "Fast Inference from Transformers": "concurrent papers on speculative decoding",
+    "STRADS": "earlier papers of the same system",
+    "MLaaS": "an earlier trace study of the same cluster",
+    "HetPipe": "USENIX ATC under conf/usenix",
+    "Analysis of Large-Scale": "USENIX ATC under conf/usenix",
+    "Balancing Efficiency": "other lists mislabel the year",
+}
 
 
 def slug(text: str) -> str:
@@ -198,7 +257,12 @@ def records_for(
     key = unique(key, used)
     common = {"title": title, "venue": venue, "year": year, "authors": authors, "doi": doi}
     yield "dblp", dblp_record(key=key, arxiv=arxiv, homonym=index % 5 == 0, **common)
-    yield "s2", s2_record(paper_id=f"fixture-{slug(title)}", arxiv=arxiv, dblp_key=key, **common)
+    yield (
+        "s2",
+        s2_record(
+            paper_id=unique(f"fixture-{slug(title)}", used), arxiv=arxiv, dblp_key=key, **common
+        ),
+    )
     if arxiv and venue != "CoRR":
         twin_year = 2000 + int(arxiv[:2])
         if not any(c["arxiv"] == arxiv for c in CONFUSABLES):  # the preprint has its own title
@@ -211,29 +275,74 @@ def confusable_records(named: set[str], used: set[str]) -> Iterator[tuple[str, d
     for item in CONFUSABLES:
         family = item["families"][0] if item["families"] else None
         authors = author_names(item["families"][1:], family, item["n_authors"])
+        if not item.get("first_known", True):  # "9 authors incl. Batra, Chavali": not the first
+            family = None
+            authors = ["Ann Example", *author_names(item["families"], None, item["n_authors"] - 1)]
         venue, year, arxiv = item["venue"], item["year"], item["arxiv"]
-        stream = _DBLP_STREAM.get(venue, f"conf/{slug(venue).split('-')[0]}")
+        stream = item.get("stream") or _DBLP_STREAM.get(venue, f"conf/{slug(venue).split('-')[0]}")
         if venue == "CoRR":
             key = corr_key(arxiv, named, family or "Other", year)
         else:
             key = f"{stream}/Example{family or 'Other'}{year % 100:02d}"
         key = unique(key, used)
         common = {"title": item["title"], "venue": venue, "year": year, "authors": authors,
-                  "doi": None, "arxiv": arxiv}  # fmt: skip
+                  "doi": item.get("doi"), "arxiv": arxiv}  # fmt: skip
         yield "dblp", dblp_record(key=key, homonym=False, **common)
-        yield "s2", s2_record(paper_id=f"fixture-{slug(item['title'])}", dblp_key=key, **common)
+        yield (
+            "s2",
+            s2_record(
+                paper_id=unique(f"fixture-{slug(item['title'])}", used), dblp_key=key, **common
+            ),
+        )
+
+
+def namesake_records(used: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, years in NAMESAKES:
+        for number, year in enumerate(years, start=1):
+            key = unique(f"conf/example/Example{name}{year % 100:02d}", used)
+            title = f"{name}: Example Namesake System {number}"
+            yield "dblp", dblp_record(key=key, title=title, venue="Example", year=year,
+                                      authors=["Ann Example"], doi=None, arxiv=None,
+                                      homonym=False)  # fmt: skip
+
+
+def label(
+    fact: Mapping[str, Any], published: Mapping[str, Any], dblp: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The right answer for one list paper, and the keys of its own records (its published
+    record and every CoRR record of its arXiv id, whatever that preprint's title)."""
+    preprint = f"abs/{fact['arxiv']}" if fact["arxiv"] else None
+    own = [published["key"]]
+    own += [
+        r["key"] for r in dblp if preprint and r is not published and r.get("volume") == preprint
+    ]
+    trap = next((why for start, why in TRAPS.items() if fact["list_title"].startswith(start)), "")
+    return {
+        "list_label": fact["list_label"],
+        "list_title": fact["list_title"],
+        "dblp_key": published["key"],
+        "doi": fact["doi"],
+        "own_keys": own,
+        "trap": trap,
+    }
 
 
 def build(facts: list[Mapping[str, Any]]) -> dict[str, Any]:
     named = {key for f in facts for key in _NAMED_CORR_KEY.findall(f["confusables"] or "")}
     used: set[str] = set()
-    pairs = [pair for i, fact in enumerate(facts) for pair in records_for(fact, i, used)]
+    per_fact = [list(records_for(fact, i, used)) for i, fact in enumerate(facts)]
+    pairs = [pair for pairs_of_fact in per_fact for pair in pairs_of_fact]
     pairs += list(confusable_records(named, used))
+    pairs += list(namesake_records(used))
+    dblp = [record for kind, record in pairs if kind == "dblp"]
     corpus: dict[str, Any] = {
         "about": "Built by enrich.emulator.build_corpus from the shared fixture facts; "
         "every 'Example'/'fixture-'/'ex/' value is synthetic.",
-        "dblp": [record for kind, record in pairs if kind == "dblp"],
+        "dblp": dblp,
         "s2": [record for kind, record in pairs if kind == "s2"],
+        "labels": [
+            label(fact, records[0][1], dblp) for fact, records in zip(facts, per_fact, strict=True)
+        ],
     }
     for kind in ("dblp", "s2"):
         ids = [r["key"] if kind == "dblp" else r["paperId"] for r in corpus[kind]]

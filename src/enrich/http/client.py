@@ -49,7 +49,8 @@ class JsonReply:
 class HttpClient:
     """Shared by every source and every worker thread of a run.
 
-    `clock` and `sleep` drive the rate limiters and retry waits; tests inject fakes.
+    `clock` and `sleep` drive the rate limiters and retry waits; tests inject fakes. Without an
+    injected `sleep`, a thread waiting for a rate-limit slot is woken when a slot is given back.
     """
 
     def __init__(
@@ -57,10 +58,10 @@ class HttpClient:
         config: HttpConfig,
         *,
         clock: Clock = time.monotonic,
-        sleep: Sleep = time.sleep,
+        sleep: Sleep | None = None,
     ) -> None:
         self.config = config
-        self._sleep = sleep
+        self._sleep = sleep or time.sleep
         self._stats = StatsRecorder()
         self._breaker = CircuitBreaker(config.breaker_threshold)
         self._limiters = RateLimiters(config.rate_for, clock=clock, sleep=sleep)
@@ -155,7 +156,8 @@ class HttpClient:
         host = urlsplit(url).netloc
 
         def should_retry(state: RetryCallState) -> bool:
-            if state.outcome is None or self._breaker.is_open(host):
+            # Offline, a miss is requests-cache's 504: asking again cannot change it.
+            if state.outcome is None or self.config.offline or self._breaker.is_open(host):
                 return False
             if state.outcome.failed:
                 return is_retryable_exception(state.outcome.exception())
@@ -171,8 +173,9 @@ class HttpClient:
                 state.attempt_number, self.config.backoff_initial, self.config.backoff_max
             )
             if outcome is not None and outcome.failed and is_connect_failure(outcome.exception()):
-                # A refused or unresolvable host answers at once; a short pause rides out a blip.
-                pause = min(pause, self.config.backoff_initial)
+                # Nothing reached the service, so there is no load to back off from: a short
+                # pause rides out a blip, and an unreachable host soon opens its circuit.
+                pause = min(pause, self.config.connect_retry_pause)
             return pause
 
         def before_sleep(state: RetryCallState) -> None:

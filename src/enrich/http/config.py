@@ -45,6 +45,7 @@ class HttpConfig:
     breaker_threshold: int = 3  # consecutive connection failures that open a host's circuit
     backoff_initial: float = 1.0  # first retry wait, seconds; doubles each retry (plus jitter)
     backoff_max: float = 30.0
+    connect_retry_pause: float = 0.25  # wait before retrying a connection that failed, seconds
 
     def __post_init__(self) -> None:
         checks = {
@@ -56,6 +57,7 @@ class HttpConfig:
             "breaker_threshold": self.breaker_threshold >= 1,
             "backoff_initial": self.backoff_initial >= 0,
             "backoff_max": self.backoff_max >= 0,
+            "connect_retry_pause": self.connect_retry_pause >= 0,
         }
         for name, ok in checks.items():
             if not ok:

@@ -76,8 +76,9 @@ class GuardedAdapter(HTTPAdapter):
             response = super().send(request, *args, **kwargs)
         except requests.exceptions.RequestException as exc:
             if is_connect_failure(exc) or is_certificate_failure(exc):
-                limiter.refund(slot)  # nothing reached the service: no need to space after it
+                # Count the failure first: the threads the refund wakes then see an open circuit.
                 self._breaker.record_failure(host, describe_exception(exc))
+                limiter.refund(slot)  # nothing reached the service: no need to space after it
             else:
                 self._breaker.record_success(host)  # it connected; the answer was the problem
             raise
