@@ -142,7 +142,7 @@ def breakdown(
     by_title: dict[str, str] = {}
     for entry in entries:
         group = "known" if entry.title in known else "unknown"
-        queries = title_queries(entry.title)
+        queries = title_queries(entry.title, entry.year)  # as DblpSource.find plans them
         first_query.setdefault(queries[0], group)
         for query in queries[1:]:
             relaxed.setdefault(query, group)
@@ -157,6 +157,8 @@ def breakdown(
             q = asked.query.get("q", "")
             if q in first_query:
                 counts["DBLP search, full title", first_query[q]] += 1
+            elif q.split()[-1].count("|") == 2:
+                counts["DBLP search, relaxed, narrowed to the year +-1", relaxed.get(q, "?")] += 1
             else:
                 counts["DBLP search, relaxed (nothing found before)", relaxed.get(q, "?")] += 1
         elif asked.endpoint == "s2.batch":
