@@ -6,8 +6,6 @@ tests/fixtures/papers_part1.json, synthetic values look synthetic ("Example", co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +13,7 @@ import pytest
 import responses
 from responses.matchers import query_param_matcher
 
-from enrich.http import HttpClient, HttpConfig, JsonReply, NotCached, ServiceError
+from enrich.http import HttpClient, JsonReply, NotCached, ServiceError
 from enrich.models import Author, Entry
 from enrich.sources.dblp import DblpSource, parse_hit, parse_hits, query_words, title_queries
 
@@ -401,21 +399,6 @@ ORCA = {  # fixture facts (published title, key); authors synthetic but for the 
 
 def entry(title: str, year: int | None = None) -> Entry:
     return Entry(title=title, file="list.md", lines=(1,), year=year)
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[HttpClient]:
-    config = HttpConfig(
-        cache_path=tmp_path / "http.sqlite",
-        rates={"dblp": 1000.0, "s2": 1000.0},
-        attempts=2,
-        backoff_initial=0.0,
-        backoff_max=0.0,
-        max_retry_after=0.0,
-    )
-    http = HttpClient(config)
-    yield http
-    http.close()
 
 
 def sent_queries(calls: Any) -> list[str]:

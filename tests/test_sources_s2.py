@@ -7,15 +7,13 @@ fixtures; paperIds and co-authors are synthetic ("fixture-...", "Ann Example").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
 
-from enrich.http import HttpClient, HttpConfig, ServiceError
+from enrich.http import HttpClient, ServiceError
 from enrich.models import Author, Candidate, Entry, Identifiers
 from enrich.sources.s2 import (
     BATCH_LIMIT,
@@ -187,21 +185,6 @@ PAELLA = {  # fixture facts: the published title differs from the list's
     "venue": "SOSP", "year": 2023, "citationCount": None, "openAccessPdf": None,
     "authors": [{"authorId": None, "name": "Example Ng"}],
 }  # fmt: skip
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[HttpClient]:
-    config = HttpConfig(
-        cache_path=tmp_path / "http.sqlite",
-        rates={"dblp": 1000.0, "s2": 1000.0},
-        attempts=2,
-        backoff_initial=0.0,
-        backoff_max=0.0,
-        max_retry_after=0.0,
-    )
-    http = HttpClient(config)
-    yield http
-    http.close()
 
 
 def echo_batch(request: Any) -> tuple[int, dict[str, str], str]:
