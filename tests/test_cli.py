@@ -88,6 +88,8 @@ def test_parse_json_on_the_shipped_list():
         "file": str(SHIPPED),
         "lines": [25],
         "url": None,
+        "key": None,
+        "authors": [],
     }
     assert "warning: " in result.stderr and ":110: same paper as line 61" in result.stderr
 

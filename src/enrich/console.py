@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from enrich.emit.json import entry_to_json
 from enrich.models import EnrichedRecord, Entry
 from enrich.pipeline import RunReport
 from enrich.readinglist import ReadingList
@@ -33,22 +34,9 @@ _STATUS_STYLES = {
 
 
 def entry_as_json(entry: Entry) -> dict[str, Any]:
-    """The parsed fields of an entry, under the names `enrich parse --json` documents."""
-    data: dict[str, Any] = {
-        "title": entry.title,
-        "sections": list(entry.sections),
-        "label": entry.label,
-        "venue": entry.venue,
-        "year": entry.year,
-        "file": entry.file,
-        "lines": list(entry.lines),
-        "url": entry.url,
-    }
-    if entry.key is not None:
-        data["key"] = entry.key
-    if entry.authors:
-        data["authors"] = list(entry.authors)
-    return data
+    """The parsed fields of an entry, as `enrich parse --json` prints them: the enriched
+    JSON's `list` object, plus the file it was read from."""
+    return {**entry_to_json(entry), "file": entry.file}
 
 
 def show_reading_list(parsed: ReadingList, console: Console) -> None:

@@ -32,6 +32,21 @@ SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("enriched.schema.json")
 
 
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    """What the list said about a paper (also what `enrich parse --json` prints)."""
+    return {
+        "title": entry.title,
+        "label": entry.label,
+        "venue": entry.venue,
+        "year": entry.year,
+        "sections": list(entry.sections),
+        "lines": list(entry.lines),
+        "url": entry.url,
+        "key": entry.key,
+        "authors": list(entry.authors),
+    }
+
+
 def record_to_json(record: EnrichedRecord) -> dict[str, Any]:
     """One record as a JSON object, fields in the documented order."""
     entry, match = record.entry, record.match
@@ -65,17 +80,7 @@ def record_to_json(record: EnrichedRecord) -> dict[str, Any]:
         },
         "citation_count": record.citation_count,
         "abstract": record.abstract,
-        "list": {
-            "title": entry.title,
-            "label": entry.label,
-            "venue": entry.venue,
-            "year": entry.year,
-            "sections": list(entry.sections),
-            "lines": list(entry.lines),
-            "url": entry.url,
-            "key": entry.key,
-            "authors": list(entry.authors),
-        },
+        "list": entry_to_json(entry),
         "match": {
             "status": match.status,
             "score": match.score,
