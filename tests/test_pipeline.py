@@ -267,6 +267,10 @@ def test_select_entries_by_title_key_and_limit():
     assert [e.title for e in select_entries(entries, [], 2)] == ["Alpha Paper", "Beta Paper"]
     keyed = [dataclasses.replace(entries[0], key="alpha2020")]
     assert select_entries(keyed, ["alpha2020"], None) == keyed
+    earlier = {"gamma paper": "doe2020gamma"}  # the key an earlier run gave it
+    assert [e.title for e in select_entries(entries, ["doe2020gamma"], None, earlier)] == [
+        "Gamma Paper"
+    ]
 
 
 def test_overrides_pin_and_skip_through_the_pipeline(calm, tmp_path):

@@ -31,7 +31,6 @@ from enrich.pipeline import (
     emit_again,
     read_inputs,
     run,
-    select_entries,
 )
 from enrich.readinglist import FORMATS, ReadingList
 from enrich.review import summarize
@@ -239,9 +238,8 @@ def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console
         abstracts=args.abstracts,
         write=args.command == "run",
     )
-    total = sum(len(select_entries(rl.entries, options.only, options.limit)) for rl in lists)
-    with progress_reporter(total, stderr) as on_progress:
-        report = run(lists, options, on_progress)
+    with progress_reporter(stderr) as progress:
+        report = run(lists, options, progress)
     if args.quiet:
         show_where_things_went(report, stderr)
     else:

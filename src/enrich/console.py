@@ -10,14 +10,20 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from enrich.emit.json import entry_to_json
 from enrich.models import EnrichedRecord, Entry
 from enrich.pipeline import RunReport
 from enrich.readinglist import ReadingList
-from enrich.resolve import ProgressCallback
 from enrich.review import needs_review, summarize
 
 log = logging.getLogger("enrich")
@@ -62,10 +68,10 @@ def show_reading_list(parsed: ReadingList, console: Console) -> None:
     )
 
 
-@contextmanager
-def progress_reporter(total: int, console: Console) -> Iterator[ProgressCallback]:
-    """A progress bar on a terminal; one log line per paper otherwise (CI, pipes, files)."""
-    if console.is_terminal and total:
+class BarProgress:
+    """A progress bar for a terminal, one per list; it disappears when the list is done."""
+
+    def __init__(self, console: Console) -> None:
         columns = (
             TextColumn("[bold]resolving"),
             BarColumn(),
@@ -73,31 +79,57 @@ def progress_reporter(total: int, console: Console) -> Iterator[ProgressCallback
             TimeElapsedColumn(),
             TextColumn("{task.description}", style="dim"),
         )
-        with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("", total=total)
+        self._progress = Progress(*columns, console=console, transient=True)
+        self._task: TaskID | None = None
 
-            def advance(entry: Entry, status: str) -> None:
-                progress.update(task, advance=1, description=f"{status}: {entry.title[:50]}")
+    def start(self, total: int) -> None:
+        if self._task is not None:
+            self._progress.remove_task(self._task)
+        self._task = self._progress.add_task("", total=total)
 
-            yield advance
-        return
-    done = 0
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-    every = max(1, total // 10)
+    def __enter__(self) -> BarProgress:
+        self._progress.start()
+        return self
 
-    def log_line(entry: Entry, status: str) -> None:
-        nonlocal done
-        with lock:
-            done += 1
-            outcomes[status] += 1
-            if done % every == 0 or done == total:
+    def __exit__(self, *exc_info: object) -> None:
+        self._progress.stop()
+
+    def advance(self, entry: Entry, status: str) -> None:
+        if self._task is not None:
+            description = f"{status}: {entry.title[:50]}"
+            self._progress.update(self._task, advance=1, description=description)
+
+
+class LogProgress:
+    """Plain log lines (CI, pipes, files): one every tenth of a list, with the outcomes so far."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.start(0)
+
+    def start(self, total: int) -> None:
+        with self._lock:
+            self._total, self._done, self._outcomes = total, 0, Counter[str]()
+
+    def advance(self, entry: Entry, status: str) -> None:
+        with self._lock:
+            self._done += 1
+            self._outcomes[status] += 1
+            if self._done % max(1, self._total // 10) == 0 or self._done == self._total:
                 counts = ", ".join(
-                    f"{n} {s.replace('_', ' ')}" for s, n in sorted(outcomes.items())
+                    f"{n} {s.replace('_', ' ')}" for s, n in sorted(self._outcomes.items())
                 )
-                log.info("looked up %d of %d papers (%s)", done, total, counts)
+                log.info("looked up %d of %d papers (%s)", self._done, self._total, counts)
 
-    yield log_line
+
+@contextmanager
+def progress_reporter(console: Console) -> Iterator[BarProgress | LogProgress]:
+    """A progress bar on a terminal; plain log lines otherwise."""
+    if not console.is_terminal:
+        yield LogProgress()
+        return
+    with BarProgress(console) as bar:
+        yield bar
 
 
 def show_summary(report: RunReport, console: Console) -> None:

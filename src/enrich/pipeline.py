@@ -8,9 +8,10 @@ outputs as they were; outputs are replaced only once all of them are rendered.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from enrich.emit import assign_keys, keys_by_identity, load_records, output_paths, write_outputs
 from enrich.emit.files import write_atomically
@@ -22,7 +23,7 @@ from enrich.merge import merge_record
 from enrich.models import EnrichedRecord, Entry
 from enrich.overrides import read_overrides
 from enrich.readinglist import ReadingList, read_list
-from enrich.resolve import ProgressCallback, resolve_entries
+from enrich.resolve import resolve_entries
 from enrich.review import render_review
 from enrich.sources import DblpSource, S2Source
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
@@ -104,10 +105,18 @@ def read_inputs(paths: Sequence[Path], format: str | None = None) -> list[Readin
     return [read_list(path, format) for path in paths]
 
 
+class RunProgress(Protocol):
+    """Told how many papers a list will look up, then of each one as it ends."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, entry: Entry, status: str) -> None: ...
+
+
 def run(
     lists: Sequence[ReadingList],
     options: RunOptions,
-    on_progress: ProgressCallback | None = None,
+    progress: RunProgress | None = None,
 ) -> RunReport:
     """Resolve every list's papers and write its outputs, one list after another."""
     started = time.perf_counter()
@@ -120,10 +129,18 @@ def run(
         for reading_list in lists:
             paths = output_paths(Path(reading_list.file), options.out_dir)
             previous = load_records(paths["json"]) if paths["json"].exists() else []
-            chosen = select_entries(reading_list.entries, options.only, options.limit)
             keys = {normalize_title(record.entry.title): record.key for record in previous}
+            chosen = select_entries(reading_list.entries, options.only, options.limit, keys)
+            if progress is not None:
+                progress.start(len(chosen))
             fresh, trouble = resolve_entries(
-                chosen, dblp, s2, overrides, options.jobs, on_progress, keys
+                chosen,
+                dblp,
+                s2,
+                overrides,
+                options.jobs,
+                progress.advance if progress else None,
+                keys,
             )
             errors.update(trouble.errors)
             records = assign_keys(
@@ -169,16 +186,28 @@ def _write(
     return tuple(write_outputs(records, path, options.out_dir, previous_keys={}))
 
 
-def select_entries(entries: Sequence[Entry], only: Sequence[str], limit: int | None) -> list[Entry]:
-    """The entries this run looks up: those --only names (by title or key), at most --limit."""
+def select_entries(
+    entries: Sequence[Entry],
+    only: Sequence[str],
+    limit: int | None,
+    keys: Mapping[str, str] | None = None,
+) -> list[Entry]:
+    """The entries this run looks up: those --only names, at most --limit.
+
+    --only names a paper by part of its title or by its citation key: the key of an
+    input .bib, or the one an earlier run gave it (`keys`: normalised title -> key).
+    """
     chosen = list(entries)
     if only:
+        keys = keys or {}
         wanted = [normalize_title(text) for text in only]
-        chosen = [
-            entry
-            for entry in chosen
-            if entry.key in only or any(w and w in normalize_title(entry.title) for w in wanted)
-        ]
+
+        def named(entry: Entry) -> bool:
+            title = normalize_title(entry.title)
+            key = entry.key or keys.get(title)
+            return key in only or any(w and w in title for w in wanted)
+
+        chosen = [entry for entry in chosen if named(entry)]
     return chosen[:limit] if limit is not None else chosen
 
 
