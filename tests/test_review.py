@@ -98,3 +98,15 @@ def test_markdown_in_titles_is_escaped_and_csv_quoted() -> None:
     text = render_review([enrich(None, title, (), 3)])
     assert "A \\*starred\\* \\[title\\], with \\<html\\> \\| pipes" in text
     assert f'"{title}",,,,,skip' in text
+
+
+def test_a_pinned_paper_counts_as_an_override_in_the_report_and_the_summary() -> None:
+    pin = Override(
+        origin="data/overrides.csv:3", action="pin", title=ORCA_LIST, dblp_key=ORCA.ids.dblp
+    )
+    pinned = enrich("[OSDI '22]", ORCA_LIST, (ORCA,), 26, pin)
+    assert pinned.match.decided_by == "override" and pinned.match.notes  # "pinned by ..."
+    text = render_review([pinned])
+    assert "## Matched with notes (0)" in text and "## Overrides used (1)" in text
+    summary = summarize([pinned])
+    assert "matched with notes" not in summary and "1 decided by overrides" in summary

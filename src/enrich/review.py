@@ -18,10 +18,25 @@ from .models import Alternative, EnrichedRecord
 _STATUS_ORDER = ("error", "not_cached", "ambiguous", "unmatched", "matched", "skipped")
 
 
+NOT_MATCHED, NOTED, OVERRIDDEN = "Not matched", "Matched with notes", "Overrides used"
+_SECTIONS = (NOT_MATCHED, NOTED, OVERRIDDEN)
+
+
+def review_section(record: EnrichedRecord) -> str | None:
+    """The review report's section for a record, or None when nobody needs to look at it."""
+    match = record.match
+    if match.decided_by == "override":
+        return OVERRIDDEN
+    if match.status not in ("matched", "skipped"):
+        return NOT_MATCHED
+    if match.status == "matched" and match.notes:
+        return NOTED
+    return None
+
+
 def needs_review(record: EnrichedRecord) -> bool:
     """True when a person should look at the record: not matched, a note, or an override."""
-    match = record.match
-    return match.status != "matched" or bool(match.notes) or match.decided_by == "override"
+    return review_section(record) is not None
 
 
 def render_review(
@@ -37,23 +52,7 @@ def render_review(
         f"Settle a paper by adding its suggested line to `{overrides_path}` (columns "
         "`title,key,dblp_key,doi,s2_id,action`; action `pin` or `skip`) and running again.",
     ]
-    sections = (
-        ("Not matched", [r for r in records if r.match.status not in ("matched", "skipped")]),
-        (
-            "Matched with notes",
-            [
-                r
-                for r in records
-                if r.match.status == "matched"
-                and r.match.notes
-                and r.match.decided_by != "override"
-            ],
-        ),
-        (
-            "Overrides used",
-            [r for r in records if r.match.decided_by == "override"],
-        ),
-    )
+    sections = [(name, [r for r in records if review_section(r) == name]) for name in _SECTIONS]
     for heading, chosen in sections:
         lines += ["", f"## {heading} ({len(chosen)})"]
         if not chosen:
@@ -67,15 +66,12 @@ def summarize(records: Sequence[EnrichedRecord], review_path: str | None = None)
     """A few lines for the terminal: counts per status and what to look at."""
     counts = _counts(records)
     text = [_papers(len(records)) + ": " + ", ".join(f"{n} {s}" for s, n in counts)]
-    noted = sum(1 for r in records if r.match.status == "matched" and r.match.notes)
-    overridden = sum(1 for r in records if r.match.decided_by == "override")
-    if noted:
-        text.append(f"{noted} matched with notes (label disagreements, reworded titles)")
-    if overridden:
-        text.append(f"{overridden} decided by overrides")
-    unsettled = sorted(
-        (r for r in records if r.match.status not in ("matched", "skipped")), key=_order
-    )
+    sections = Counter(review_section(r) for r in records)
+    if sections[NOTED]:
+        text.append(f"{sections[NOTED]} matched with notes (label disagreements, reworded titles)")
+    if sections[OVERRIDDEN]:
+        text.append(f"{sections[OVERRIDDEN]} decided by overrides")
+    unsettled = sorted((r for r in records if review_section(r) == NOT_MATCHED), key=_order)
     for record in unsettled[:10]:
         text.append(f"  {record.match.status:<10} {_where(record)}  {record.entry.title}")
     if len(unsettled) > 10:
