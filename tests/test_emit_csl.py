@@ -16,7 +16,6 @@ from citeproc.source.json import CiteProcJSON
 
 from emit_support import HOSTILE_TITLES, hostile_record, mixed_records
 from enrich.emit.csl import to_csl_json
-from enrich.emit.fields import primary_url
 from enrich.emit.keys import assign_keys
 from enrich.emit.latex import clean_text
 
@@ -46,7 +45,6 @@ def test_items_carry_the_records_data() -> None:
     for record, item in zip(records, items, strict=True):
         assert item["title"] == record.title
         assert item.get("DOI") == record.doi
-        assert item.get("URL") == primary_url(record)
         year = record.year or record.entry.year
         assert item["issued"] == {"date-parts": [[year]]}
         assert [a["family"] for a in item.get("author", [])] == [
@@ -57,6 +55,9 @@ def test_items_carry_the_records_data() -> None:
     assert by_key["kwon2023efficient"]["container-title"] == "SOSP"
     assert by_key["sergeev2018horovod"]["type"] == "article"
     assert by_key["sergeev2018horovod"]["number"] == "arXiv:1802.05799"
+    assert by_key["kwon2023efficient"]["URL"] == "https://doi.org/10.1145/3600006.3613165"
+    assert by_key["sergeev2018horovod"]["URL"] == "https://arxiv.org/abs/1802.05799"
+    assert by_key["kwon2023efficient"]["author"][0]["family"] == "Kwon"
 
 
 @pytest.mark.parametrize("title", HOSTILE_TITLES)
@@ -64,3 +65,13 @@ def test_hostile_title_renders(title: str) -> None:
     items = json.loads(to_csl_json([hostile_record(title)]))
     assert items[0]["title"] == clean_text(title)
     assert len(_render(items)) == 1
+
+
+def test_notes_say_when_a_record_is_unsettled_or_kept_from_a_previous_run() -> None:
+    records = assign_keys(mixed_records(), {})
+    items = {i["id"]: i for i in json.loads(to_csl_json(records))}
+    notes = {r.match.status: items[r.key].get("note", "") for r in records}
+    assert notes["unmatched"].startswith("enrich: unmatched; no record scored above 80")
+    assert notes["ambiguous"].startswith("enrich: ambiguous")
+    (stale,) = [r for r in records if r.stale]
+    assert items[stale.key]["note"].endswith("enrich: kept from a previous run")

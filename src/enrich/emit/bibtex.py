@@ -23,6 +23,7 @@ from enrich.emit.fields import (
     author_names,
     is_arxiv_only,
     primary_url,
+    record_note,
     title_of,
     venue_name,
     year_of,
@@ -56,15 +57,6 @@ def bibtex_type(record: EnrichedRecord) -> str:
         "incollection": has_venue and bool(record.publisher),
     }
     return record.entry_type if has_basics and required.get(record.entry_type) else "misc"
-
-
-def _note(record: EnrichedRecord) -> str | None:
-    notes = list(record.match.notes)
-    if record.match.status != "matched":
-        notes.insert(0, f"enrich: {record.match.status}")
-    if record.stale:
-        notes.append("enrich: kept from a previous run")
-    return "; ".join(notes) or None
 
 
 def bibtex_fields(record: EnrichedRecord) -> list[tuple[str, str]]:
@@ -102,7 +94,7 @@ def bibtex_fields(record: EnrichedRecord) -> list[tuple[str, str]]:
             fields.append(("howpublished", to_latex(record.entry.venue)))
     sections = [to_latex(s) for s in record.entry.sections]
     fields.append(("keywords", ", ".join(sections) or None))
-    note = _note(record)
+    note = record_note(record)
     fields.append(("note", note and to_latex(note)))
     if not author_names(record):
         # plain.bst sorts by author, else by the `key` field, and warns without both.

@@ -10,6 +10,7 @@ from enrich.emit.fields import (
     author_names,
     is_arxiv_only,
     primary_url,
+    record_note,
     title_of,
     venue_name,
     year_of,
@@ -45,22 +46,23 @@ def csl_name(name: str) -> dict[str, str]:
 def csl_item(record: EnrichedRecord) -> dict[str, Any]:
     """One record as a CSL-JSON item; absent values are left out, as CSL expects."""
     year = year_of(record)
+    preprint = is_arxiv_only(record)
     item: dict[str, Any] = {
         "id": record.key,
         "type": csl_type(record),
         "title": clean_text(title_of(record)),
         "author": [csl_name(n) for n in author_names(record)],
         "issued": {"date-parts": [[year]]} if year is not None else None,
-        "container-title": None if is_arxiv_only(record) else venue_name(record),
+        "container-title": None if preprint else venue_name(record),
         "volume": record.volume,
         "issue": record.number,
         "page": record.pages,
-        "publisher": "arXiv" if is_arxiv_only(record) else record.publisher,
-        "number": f"arXiv:{record.ids.arxiv}" if is_arxiv_only(record) else None,
+        "publisher": "arXiv" if preprint else record.publisher,
+        "number": f"arXiv:{record.ids.arxiv}" if preprint else None,
         "DOI": record.doi,
         "URL": primary_url(record),
         "keyword": ", ".join(record.entry.sections) or None,
-        "note": "; ".join(record.match.notes) or None,
+        "note": record_note(record),
     }
     return {name: value for name, value in item.items() if value not in (None, [])}
 

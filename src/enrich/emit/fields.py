@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from enrich.models import EnrichedRecord
-
-_ARXIV_VENUES = frozenset({"corr", "arxiv", "arxiv.org"})
+from enrich.venues import is_preprint_venue
 
 
 def title_of(record: EnrichedRecord) -> str:
@@ -50,9 +49,19 @@ def is_arxiv_only(record: EnrichedRecord) -> bool:
     """True for a paper known only as a preprint (a CoRR/arXiv record)."""
     if not record.ids.arxiv:
         return False
-    return record.entry_type == "misc" or (record.venue or "").lower() in _ARXIV_VENUES
+    return record.entry_type == "misc" or is_preprint_venue(record.venue)
 
 
 def venue_name(record: EnrichedRecord) -> str | None:
     """The venue's full name where known, else its short name, else the list's."""
     return record.venue_full or record.venue or record.entry.venue
+
+
+def record_note(record: EnrichedRecord) -> str | None:
+    """What a reader of the bibliography should know: match notes, an unsettled or kept record."""
+    notes = list(record.match.notes)
+    if record.match.status != "matched":
+        notes.insert(0, f"enrich: {record.match.status}")
+    if record.stale:
+        notes.append("enrich: kept from a previous run")
+    return "; ".join(notes) or None
