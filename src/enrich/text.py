@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -37,15 +38,19 @@ def fold_to_ascii(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def strip_latex(text: str) -> str:
-    """Plain text from a title that carries LaTeX from a .bib: {GPU}, \\emph{x}, \\"o, $\\mu$."""
-    text = _MICROSECOND.sub("microsecond", text)
+def _strip_latex(text: str) -> str:
+    """LaTeX markup out of a title, for comparison only: {GPU}, \\emph{x}, \\"o, $\\mu$.
+
+    Fast and rough; text to show a person goes through pylatexenc
+    (`enrich.readinglist.bibfile.latex_to_text`) instead.
+    """
     text = _LATEX_MU.sub("μ", text)
     text = _LATEX_ACCENT.sub(r"\1", text)
     text = _LATEX_COMMAND.sub("", text)
     return text.replace("{", "").replace("}", "").replace("$", "")
 
 
+@functools.lru_cache(maxsize=16384)
 def normalize_title(title: str) -> str:
     """The comparable form of a title: ASCII lower-case words, no punctuation, no leading article.
 
@@ -54,6 +59,6 @@ def normalize_title(title: str) -> str:
     have the same normal form. "μs" as a unit reads as "microsecond", so the list's
     "μs-scale Preemption" compares with the published "Microsecond-scale Preemption".
     """
-    plain = _AMPERSAND.sub(" and ", strip_latex(title))
+    plain = _AMPERSAND.sub(" and ", _strip_latex(_MICROSECOND.sub("microsecond", title)))
     words = _NOT_WORD.sub(" ", fold_to_ascii(plain)).strip()
     return _LEADING_ARTICLE.sub("", words)
