@@ -198,12 +198,13 @@ def test_dblp_single_author_is_an_object(emulator: Emulator) -> None:
 
 def test_s2_batch_is_positional_with_nulls(emulator: Emulator) -> None:
     ids = ["DOI:10.1145/3600006.3613165", "ARXIV:1802.05799", "DBLP:conf/osdi/YuJKKC22",
-           "10.1145/3341301.3359646", "CorpusId:1"]  # fmt: skip
+           "10.1145/3341301.3359646", "CorpusId:1",
+           "CorpusId:None", "DOI:", "ARXIV:"]  # ids no record has must not find one  # fmt: skip
     answer = requests.post(
         f"{emulator.url}/graph/v1/paper/batch", params={"fields": "title,year"}, json={"ids": ids}
     )
     papers = answer.json()
-    assert [p["year"] if p else None for p in papers] == [2023, 2018, None, 2019, None]
+    assert [p["year"] if p else None for p in papers] == [2023, 2018, None, 2019] + [None] * 4
     assert set(papers[0]) == {"paperId", "title", "year"}
 
 

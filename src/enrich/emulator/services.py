@@ -100,8 +100,14 @@ class CorpusIndex:
         self.s2_by_id: dict[tuple[str, str], Mapping[str, Any]] = {}
         for paper in corpus.s2:
             ext = paper.get("externalIds") or {}
-            keys = [("", paper["paperId"]), ("CORPUSID", str(paper.get("corpusId")))]
-            keys += [(kind, str(ext.get(name, "")).lower()) for kind, name in _EXTERNAL_IDS.items()]
+            keys = [("", paper["paperId"])]
+            if paper.get("corpusId") is not None:
+                keys.append(("CORPUSID", str(paper["corpusId"])))
+            keys += [
+                (kind, str(ext[name]).lower())
+                for kind, name in _EXTERNAL_IDS.items()
+                if ext.get(name)
+            ]
             for key in keys:
                 self.s2_by_id.setdefault(key, paper)
 
