@@ -184,8 +184,8 @@ RECORDED_SINGLE_AUTHOR = {  # one author as an object, no trailing period
 PAGED_ATTENTION = {  # fixture facts; given names and co-authors synthetic
     "authors": {
         "author": [
-            {"@pid": "00/0001", "text": "Example Kwon"},
-            {"@pid": "00/0002", "text": "Ann Example 0001"},
+            {"@pid": "ex/kwon-0", "text": "Example Kwon"},
+            {"@pid": "ex/kwon-1", "text": "Ann Example 0001"},
         ]
     },
     "title": "Efficient Memory Management for Large Language Model Serving with PagedAttention.",
@@ -213,7 +213,7 @@ PAGED_ATTENTION_CORR = {  # the CoRR twin: key derived from the fixture's arXiv 
     "url": "https://dblp.org/rec/journals/corr/abs-2309-06180",
 }
 OLD_CORR = {  # pre-2018 CoRR key scheme (fixture: Clipper's arXiv 1612.03079), older type label
-    "authors": {"author": [{"@pid": "00/0003", "text": "Example Crankshaw"}]},
+    "authors": {"author": [{"@pid": "ex/crankshaw-0", "text": "Example Crankshaw"}]},
     "title": "Clipper: A Low-Latency Online Prediction Serving System.",
     "venue": "CoRR",
     "year": "2016",
@@ -270,8 +270,8 @@ OLD_CORR = {  # pre-2018 CoRR key scheme (fixture: Clipper's arXiv 1612.03079), 
             PAGED_ATTENTION,
             {
                 "authors": (
-                    Author("Example Kwon", dblp_pid="00/0001"),
-                    Author("Ann Example", dblp_pid="00/0002"),
+                    Author("Example Kwon", dblp_pid="ex/kwon-0"),
+                    Author("Ann Example", dblp_pid="ex/kwon-1"),
                 ),
                 "entry_type": "inproceedings",
                 "is_preprint": False,
@@ -389,8 +389,8 @@ TRIER = "https://dblp.uni-trier.de/search/publ/api"
 DAGSTUHL = "https://dblp.dagstuhl.de/search/publ/api"
 ORCA_LIST = "Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks"
 ORCA = {  # fixture facts (published title, key); authors synthetic but for the family name
-    "authors": {"author": [{"@pid": "00/0004", "text": "Example Yu"},
-                           {"@pid": "00/0005", "text": "Ann Example"}]},
+    "authors": {"author": [{"@pid": "ex/yu-0", "text": "Example Yu"},
+                           {"@pid": "ex/yu-1", "text": "Ann Example"}]},
     "title": "Orca: A Distributed Serving System for Transformer-Based Generative Models.",
     "venue": "OSDI", "year": "2022", "type": "Conference and Workshop Papers",
     "key": "conf/osdi/YuJKKC22", "url": "https://dblp.org/rec/conf/osdi/YuJKKC22",

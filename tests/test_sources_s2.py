@@ -253,7 +253,7 @@ def test_fetch_nothing_askable_sends_nothing(client: HttpClient) -> None:
 def test_fetch_rejects_an_answer_of_the_wrong_length(client: HttpClient) -> None:
     responses.post(f"{S2}/paper/batch", json=[None])
     with pytest.raises(ServiceError, match="s2"):
-        S2Source(client).fetch([known(doi="10.1145/1"), known(doi="10.1145/2")])
+        S2Source(client).fetch([known(doi="10.9999/example.1"), known(doi="10.9999/example.2")])
 
 
 @responses.activate

@@ -21,6 +21,7 @@ from enrich.merge import merge_record
 from enrich.models import Candidate, EnrichedRecord, Entry, Identifiers
 from enrich.overrides import Override, find_override
 from enrich.sources import Source
+from enrich.sources.s2 import paper_id
 from enrich.text import normalize_title
 
 ProgressCallback = Callable[[Entry, str], None]
@@ -128,7 +129,8 @@ def _s2_records(
     trouble: ServiceTrouble,
     pool: ThreadPoolExecutor,
 ) -> list[Candidate | None]:
-    """S2's record for every decided paper: one batch for all, a title match where needed."""
+    """S2's record for every decided paper: one batch for all, and a title match for each
+    paper S2 could not be asked about by a documented identifier (only a DBLP key, or none)."""
     records: list[Candidate | None] = [None] * len(decisions)
     wanted: list[int] = []
     for index, decision in enumerate(decisions):
@@ -147,7 +149,7 @@ def _s2_records(
     by_title = [
         index
         for index, paper in zip(wanted, papers, strict=True)
-        if records[index] is None and not (paper.doi or paper.ids.arxiv)
+        if records[index] is None and paper_id(paper) is None
     ]
 
     def title_match(index: int) -> Candidate | None:

@@ -27,8 +27,6 @@ class ServiceError(EnrichError):
 class ServiceUnreachable(ServiceError):
     """The host cannot be connected to (DNS, refused, unreachable), or its circuit is open."""
 
-    exit_code = ExitCode.UNREACHABLE
-
 
 class NotCached(ServiceError):
     """Offline mode, and the request is not in the cache: 'not cached', not a failure."""

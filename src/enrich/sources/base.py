@@ -51,10 +51,11 @@ class Source(ABC):
         always means "asked, and nothing was there".
         """
 
-    @abstractmethod
     def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:
         """The service's records for papers already identified, in the order given.
 
         Position i of the result answers papers[i]; None where the service has no
-        record or the paper carries no identifier this service understands.
+        record or the paper carries no identifier this service understands. A source
+        with no lookup by identifier (DBLP documents none) keeps this default.
         """
+        return [None] * len(papers)

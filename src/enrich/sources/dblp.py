@@ -16,7 +16,7 @@ from typing import Any
 
 from enrich.http import HttpClient, NotCached, ServiceError
 from enrich.models import Author, Candidate, Entry, EntryType, Identifiers
-from enrich.sources.base import KnownPaper, Source
+from enrich.sources.base import Source
 from enrich.text import fold_to_ascii
 
 DEFAULT_URL = "https://dblp.org"
@@ -212,10 +212,6 @@ class DblpSource(Source):
             if candidates:
                 return candidates
         return []
-
-    def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:
-        """DBLP has no documented JSON lookup by key: its records come through `find`."""
-        return [None] * len(papers)
 
     def search(self, query: str) -> list[Candidate]:
         """One publication search; tries the next host when one keeps failing."""

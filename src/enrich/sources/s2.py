@@ -136,10 +136,7 @@ class S2Source(Source):
         reply = self.client.get_json(self.name, self._url("/paper/search/match"), params)
         if reply.status == 200:
             return self._papers(reply.data)
-        if reply.status != 404:
-            raise ServiceError(
-                "s2", f"HTTP {reply.status} from the title match", status=reply.status
-            )
+        # The client answers only 200 or 404: a 404 is "Title match not found".
         reply = self.client.get_json(
             self.name, self._url("/paper/search"), {**params, "limit": self.search_limit}
         )
