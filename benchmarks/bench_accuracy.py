@@ -4,8 +4,8 @@ The 50 labelled papers of the shipped list (data/raw/mlsys-reading-list.md, pars
 enrich.readinglist) are resolved over HTTP against the local emulator, which serves their
 records and their confusable records (CoRR versions, preprints under other titles, same-name
 papers, same-title items at other venues, a workshop version) from the emulator corpus; the
-labels are the corpus's `labels` (see tests/accuracy_set.py). Each paper goes through
-DblpSource.find, choose_record and merge_record, as the pipeline does; then again with the
+labels are the corpus's `labels` (see tests/accuracy_set.py). Each paper goes through the
+pipeline's own resolve stage (enrich.resolve.resolve_entries); then again with the
 hits of every planned query together, with each paper's own records removed from the corpus
 (only confusables left: any confident match there is a wrong one), as bare system names, and
 with Semantic Scholar's title search added. Exits 1 if a target is missed: every labelled
@@ -24,10 +24,10 @@ from accuracy_set import (
     Outcome,
     Scores,
     every_query,
-    find,
     load_set,
     name_only_variants,
     resolve,
+    resolve_as_pipeline,
     score,
     serving,
     without_own_records,
@@ -55,7 +55,7 @@ def main() -> int:
     runs: dict[str, list[Outcome]] = {}
     started = time.perf_counter()
     with serving() as emulator:
-        runs["DblpSource.find (as the pipeline)"] = resolve(papers, emulator, search=find)
+        runs["resolve_entries (as the pipeline)"] = resolve_as_pipeline(papers, emulator)
         runs["every planned query's hits together"] = resolve(papers, emulator, search=every_query)
         runs["with S2 title search and S2 record"] = resolve(papers, emulator, with_s2=True)
         missing = without_own_records(papers)
@@ -95,7 +95,7 @@ def main() -> int:
     by_dblp = sum(1 for o in s2_run if o.decided_by == "dblp")
     print(f"with S2: {by_dblp} of {len(s2_run)} decided by the DBLP record")
     print()
-    noted = [o for o in runs["DblpSource.find (as the pipeline)"] if o.notes]
+    noted = [o for o in runs["resolve_entries (as the pipeline)"] if o.notes]
     print(f"matched with a note ({len(noted)}):")
     for outcome in noted:
         print(f"  {outcome.paper.entry.label} {outcome.paper.entry.title[:60]}: {outcome.notes[0]}")

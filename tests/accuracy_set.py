@@ -8,8 +8,11 @@ workshop versions) and, under `labels`, the right answer for each paper: the DBL
 of its published record. The entries are the shipped list's own, parsed by
 enrich.readinglist, so titles and labels are exactly what a user's run sees.
 
-Each entry goes through `DblpSource.find` against a local emulator, then `choose_record` and
-`merge_record`. Shared by tests/test_accuracy.py and benchmarks/bench_accuracy.py.
+`resolve_as_pipeline` sends each entry through `enrich.resolve.resolve_entries`, exactly what
+`enrich run` does (DBLP search, choice, S2 batch and fallbacks, merge). `resolve` takes the
+steps one by one, for the variants the pipeline has no switch for (every query's hits
+together, S2's candidates side by side with DBLP's, a corpus without the paper's own
+records). Shared by tests/test_accuracy.py and benchmarks/bench_accuracy.py.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from enrich.match import choose_record
 from enrich.merge import merge_record
 from enrich.models import Candidate, Entry
 from enrich.readinglist import read_list
+from enrich.resolve import resolve_entries
 from enrich.sources import DblpSource, S2Source
 from enrich.sources.dblp import title_queries
 
@@ -138,6 +142,30 @@ def local_client() -> HttpClient:
     return HttpClient(
         HttpConfig(cache_backend="memory://", rates={"dblp": 1000.0, "s2": 1000.0}, attempts=2)
     )
+
+
+def resolve_as_pipeline(papers: list[LabelledPaper], emulator: Emulator) -> list[Outcome]:
+    """Every paper through the pipeline's own resolve stage, against the emulator."""
+    outcomes = []
+    for paper in papers:
+        with local_client() as client:
+            dblp = DblpSource(client, base_url=emulator.url)
+            s2 = S2Source(client, base_url=emulator.url)
+            (record,), _ = resolve_entries([paper.entry], dblp, s2, jobs=1)
+        match = record.match
+        matched = match.status == "matched"
+        outcomes.append(
+            Outcome(
+                paper=paper,
+                status=match.status,
+                key=record.ids.dblp if matched else None,
+                doi=record.doi,
+                notes=match.notes,
+                decided_by=match.decided_by,
+                candidates=len(match.alternatives) + matched,
+            )
+        )
+    return outcomes
 
 
 def resolve(

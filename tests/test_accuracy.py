@@ -1,7 +1,7 @@
 """The labelled accuracy set as a regular test: a change that breaks a match fails CI.
 
 The 50 labelled papers of the shipped list are resolved over HTTP against the emulator
-(DblpSource.find, choose_record, merge_record; see tests/accuracy_set.py); the same figures
+(through enrich.resolve.resolve_entries, as `enrich run` does; see tests/accuracy_set.py); the same figures
 are printed by benchmarks/bench_accuracy.py. Targets (issue 4): every labelled paper matched
 to its published record, and no wrong confident match.
 """
@@ -20,6 +20,7 @@ from accuracy_set import (
     local_client,
     name_only_variants,
     resolve,
+    resolve_as_pipeline,
     score,
     serving,
     without_own_records,
@@ -40,11 +41,14 @@ def emulator() -> Iterator[Emulator]:
         yield running
 
 
-@pytest.mark.parametrize("search", [find, every_query], ids=["find", "every-query"])
+@pytest.mark.parametrize("variant", ["pipeline", "every-query"])
 def test_every_labelled_paper_matches_its_published_record(
-    papers: list[LabelledPaper], emulator: Emulator, search
+    papers: list[LabelledPaper], emulator: Emulator, variant: str
 ) -> None:
-    outcomes = resolve(papers, emulator, search=search)
+    if variant == "pipeline":
+        outcomes = resolve_as_pipeline(papers, emulator)
+    else:
+        outcomes = resolve(papers, emulator, search=every_query)
     assert wrong(outcomes) == []
     scores = score(outcomes)
     assert (scores.papers, scores.matched, scores.key_expected) == (50, 50, 50)
