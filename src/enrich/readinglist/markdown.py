@@ -9,7 +9,7 @@ children carry labels makes that item a category (a section of its own).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from enrich.models import Entry
 from enrich.readinglist.inline import strip_markdown
@@ -29,7 +29,7 @@ _FRONT_MATTER_END = ("---", "...")
 
 @dataclass
 class _Item:
-    """A list item as first read; its role is settled once its children are known."""
+    """A list item as first read; its role is settled by its parent's and its own label."""
 
     line: int
     indent: int
@@ -37,7 +37,6 @@ class _Item:
     section: str | None
     parent: _Item | None
     role: str = "paper"  # "paper", "note" or "category"
-    children: list[_Item] = field(default_factory=list)
 
 
 def parse_markdown(text: str, file: str, this_year: int | None = None) -> ParsedItems:
@@ -109,8 +108,6 @@ def _read_items(lines: list[str]) -> tuple[list[_Item], list[int]]:
                 open_items.pop()
             parent = open_items[-1] if open_items else None
             item = _Item(number, indent, bullet.group("text"), section, parent)
-            if parent:
-                parent.children.append(item)
             items.append(item)
             open_items.append(item)
             continues, previous_paragraph = item, None
