@@ -89,6 +89,7 @@ class Candidate:
     venue: str | None = None
     """The short venue name the source uses, e.g. "OSDI", "CoRR", "Proc. VLDB Endow."."""
     venue_full: str | None = None
+    """The container's full title: DBLP's proceedings title or journal name."""
     entry_type: EntryType = "misc"
     is_preprint: bool = False
     """True for arXiv/CoRR and other informal records."""
@@ -96,13 +97,17 @@ class Candidate:
     number: str | None = None
     pages: str | None = None
     publisher: str | None = None
+    series: str | None = None
+    """The book series of the proceedings, e.g. "Proceedings of Machine Learning Research"."""
+    editors: tuple[str, ...] = ()
+    """The proceedings' editors, as DBLP's export lists them."""
     doi: str | None = None
     """A bare DOI ("10.1145/..."), never a URL; only values starting with "10."."""
     ids: Identifiers = field(default_factory=Identifiers)
     url: str | None = None
     """The record's page at the source (DBLP record page, S2 paper page)."""
     links: tuple[str, ...] = ()
-    """Other links the source lists (DBLP's `ee`)."""
+    """Links to the paper itself that the source lists (DBLP's `ee`: DOI, publisher, arXiv)."""
     pdf_url: str | None = None
     citation_count: int | None = None
     abstract: str | None = None
@@ -141,9 +146,12 @@ class Urls:
 
     doi: str | None = None
     dblp: str | None = None
+    """DBLP's record page (metadata, never the paper): `biburl` in the .bib."""
     s2: str | None = None
     arxiv: str | None = None
     pdf: str | None = None
+    published: str | None = None
+    """The published version's page at its publisher (DBLP's `ee`: USENIX, PMLR, NeurIPS)."""
 
 
 @dataclass(frozen=True)
@@ -159,12 +167,16 @@ class EnrichedRecord:
     authors: tuple[Author, ...] = ()
     year: int | None = None
     venue: str | None = None
+    """The venue's canonical acronym, e.g. "SOSP", "PVLDB" (venues.short_venue)."""
     venue_full: str | None = None
+    """The proceedings or journal title, as DBLP's export writes it."""
     entry_type: EntryType = "misc"
     volume: str | None = None
     number: str | None = None
     pages: str | None = None
     publisher: str | None = None
+    series: str | None = None
+    editors: tuple[str, ...] = ()
     doi: str | None = None
     ids: Identifiers = field(default_factory=Identifiers)
     urls: Urls = field(default_factory=Urls)

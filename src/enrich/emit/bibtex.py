@@ -23,9 +23,8 @@ from enrich.emit.fields import (
     author_names,
     is_arxiv_only,
     primary_url,
-    record_note,
     title_of,
-    venue_name,
+    container_title,
     year_of,
 )
 from enrich.emit.latex import title_to_latex, to_latex, url_for_bibtex
@@ -66,7 +65,7 @@ def bibtex_fields(record: EnrichedRecord) -> list[tuple[str, str]]:
         ("title", title_to_latex(title_of(record))),
         ("author", " and ".join(bibtex_name(n) for n in author_names(record)) or None),
     ]
-    venue = venue_name(record)
+    venue = container_title(record)
     if entry_type in ("inproceedings", "incollection"):
         fields.append(("booktitle", to_latex(venue or "")))
     elif entry_type == "article":
@@ -94,8 +93,6 @@ def bibtex_fields(record: EnrichedRecord) -> list[tuple[str, str]]:
             fields.append(("howpublished", to_latex(record.entry.venue)))
     sections = [to_latex(s) for s in record.entry.sections]
     fields.append(("keywords", ", ".join(sections) or None))
-    note = record_note(record)
-    fields.append(("note", note and to_latex(note)))
     if not author_names(record):
         # plain.bst sorts by author, else by the `key` field, and warns without both.
         fields.append(("key", to_latex(record.key)))

@@ -10,9 +10,8 @@ from enrich.emit.fields import (
     author_names,
     is_arxiv_only,
     primary_url,
-    record_note,
     title_of,
-    venue_name,
+    container_title,
     year_of,
 )
 from enrich.emit.latex import clean_text
@@ -53,7 +52,7 @@ def csl_item(record: EnrichedRecord) -> dict[str, Any]:
         "title": clean_text(title_of(record)),
         "author": [csl_name(n) for n in author_names(record)],
         "issued": {"date-parts": [[year]]} if year is not None else None,
-        "container-title": None if preprint else venue_name(record),
+        "container-title": None if preprint else container_title(record),
         "volume": record.volume,
         "issue": record.number,
         "page": record.pages,
@@ -62,7 +61,6 @@ def csl_item(record: EnrichedRecord) -> dict[str, Any]:
         "DOI": record.doi,
         "URL": primary_url(record),
         "keyword": ", ".join(record.entry.sections) or None,
-        "note": record_note(record),
     }
     return {name: value for name, value in item.items() if value not in (None, [])}
 

@@ -1,9 +1,24 @@
-"""Values every output derives the same way from a record."""
+"""Values every output derives the same way from a record.
+
+One rule per idea, shared by BibTeX, CSV and CSL-JSON: which link is the paper's, what
+the container is called, when a paper counts as a preprint. None of them carries the
+tool's own words (match notes, statuses, paths): those stay in the JSON, the CSV's
+`notes` column and review.md, never in a field a citation style prints.
+"""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from enrich.models import EnrichedRecord
 from enrich.venues import is_preprint_venue
+
+BooktitleStyle = Literal["full", "short"]
+"""How a conference is named in the .bib: DBLP's proceedings title, or "SOSP '23"."""
+BOOKTITLE_STYLES: tuple[BooktitleStyle, ...] = ("full", "short")
+
+ARXIV_DOI_PREFIX = "10.48550/arXiv."
+"""arXiv registers a DataCite DOI for every paper: 10.48550/arXiv.<id>."""
 
 
 def title_of(record: EnrichedRecord) -> str:
@@ -20,31 +35,6 @@ def year_of(record: EnrichedRecord) -> int | None:
     return record.year if record.year is not None else record.entry.year
 
 
-def doi_url(record: EnrichedRecord) -> str | None:
-    if record.urls.doi:
-        return record.urls.doi
-    return f"https://doi.org/{record.doi}" if record.doi else None
-
-
-def arxiv_url(record: EnrichedRecord) -> str | None:
-    if record.urls.arxiv:
-        return record.urls.arxiv
-    return f"https://arxiv.org/abs/{record.ids.arxiv}" if record.ids.arxiv else None
-
-
-def primary_url(record: EnrichedRecord) -> str | None:
-    """The one link to the paper: DOI, else the list's own link, arXiv, PDF, DBLP, S2."""
-    candidates = (
-        doi_url(record),
-        record.entry.url,
-        arxiv_url(record),
-        record.urls.pdf,
-        record.urls.dblp,
-        record.urls.s2,
-    )
-    return next((url for url in candidates if url), None)
-
-
 def is_arxiv_only(record: EnrichedRecord) -> bool:
     """True for a paper known only as a preprint (a CoRR/arXiv record)."""
     if not record.ids.arxiv:
@@ -52,16 +42,53 @@ def is_arxiv_only(record: EnrichedRecord) -> bool:
     return record.entry_type == "misc" or is_preprint_venue(record.venue)
 
 
-def venue_name(record: EnrichedRecord) -> str | None:
-    """The venue's full name where known, else its short name, else the list's."""
-    return record.venue_full or record.venue or record.entry.venue
+def arxiv_doi(record: EnrichedRecord) -> str | None:
+    """The DOI an arXiv-only paper is cited by: its own, else arXiv's DataCite DOI."""
+    if not is_arxiv_only(record) or not record.ids.arxiv:
+        return None
+    return record.doi or f"{ARXIV_DOI_PREFIX}{record.ids.arxiv}"
 
 
-def record_note(record: EnrichedRecord) -> str | None:
-    """What a reader of the bibliography should know: match notes, an unsettled or kept record."""
-    notes = list(record.match.notes)
-    if record.match.status != "matched":
-        notes.insert(0, f"enrich: {record.match.status}")
-    if record.stale:
-        notes.append("enrich: kept from a previous run")
-    return "; ".join(notes) or None
+def doi_of(record: EnrichedRecord) -> str | None:
+    """The DOI to print: the record's, or for an arXiv-only paper arXiv's."""
+    return arxiv_doi(record) or record.doi
+
+
+def primary_url(record: EnrichedRecord) -> str | None:
+    """The one link to the paper, the published version's page first.
+
+    The DOI link; else the publisher's page DBLP lists (USENIX, PMLR, NeurIPS); an arXiv
+    link only for a paper that is arXiv-only; else the list's own link. Never a metadata
+    page (DBLP, Semantic Scholar): those are `biburl` and the JSON's `urls`.
+    """
+    if record.doi:
+        return record.urls.doi or f"https://doi.org/{record.doi}"
+    if record.urls.published:
+        return record.urls.published
+    if is_arxiv_only(record):
+        return record.urls.arxiv or f"https://arxiv.org/abs/{record.ids.arxiv}"
+    return record.entry.url
+
+
+def short_venue(record: EnrichedRecord) -> str | None:
+    """The venue's acronym, from the record, else from the list's label."""
+    return record.venue or record.entry.venue
+
+
+def short_booktitle(record: EnrichedRecord) -> str | None:
+    """The acronym and two-digit year, as authors under a page limit write it: "SOSP '23"."""
+    venue, year = short_venue(record), year_of(record)
+    if not venue:
+        return None
+    return f"{venue} '{year % 100:02d}" if year is not None else venue
+
+
+def container_title(record: EnrichedRecord, style: BooktitleStyle = "full") -> str | None:
+    """What the paper appeared in: the proceedings or journal title, else the acronym.
+
+    `style="short"` names a conference by acronym and year instead; journals keep their
+    full name either way (a style abbreviates journals itself).
+    """
+    if style == "short" and record.entry_type in ("inproceedings", "incollection"):
+        return short_booktitle(record)
+    return record.venue_full or short_venue(record)
