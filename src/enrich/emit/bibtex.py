@@ -21,10 +21,10 @@ from bibtexparser.model import Field
 
 from enrich.emit.fields import (
     author_names,
+    container_title,
     is_arxiv_only,
     primary_url,
     title_of,
-    container_title,
     year_of,
 )
 from enrich.emit.latex import title_to_latex, to_latex, url_for_bibtex

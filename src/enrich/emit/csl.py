@@ -8,10 +8,10 @@ from typing import Any
 
 from enrich.emit.fields import (
     author_names,
+    container_title,
     is_arxiv_only,
     primary_url,
     title_of,
-    container_title,
     year_of,
 )
 from enrich.emit.latex import clean_text
