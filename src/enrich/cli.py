@@ -21,7 +21,8 @@ from enrich.console import (
     show_summary,
     show_where_things_went,
 )
-from enrich.errors import EnrichError, ExitCode
+from enrich.emit import BOOKTITLE_STYLES, BooktitleStyle
+from enrich.errors import ConfigError, EnrichError, ExitCode
 from enrich.http import HttpConfig
 from enrich.pipeline import (
     DEFAULT_INPUT,
@@ -52,6 +53,7 @@ environment:
   ENRICH_OFFLINE=1      answer from the cache only; ENRICH_REFRESH=1 revalidate all
   ENRICH_DBLP_URL       DBLP base URL (default https://dblp.org)
   ENRICH_S2_URL         Semantic Scholar base URL (default https://api.semanticscholar.org)
+  ENRICH_BOOKTITLE      full (DBLP's proceedings title, default) or short ("SOSP '23")
   ENRICH_RATE_DBLP, ENRICH_RATE_S2   requests per second per service
   ENRICH_HTTP_ATTEMPTS, ENRICH_CONNECT_TIMEOUT, ENRICH_READ_TIMEOUT
 """
@@ -88,7 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     emit.add_argument(
         "--overrides", type=Path, default=DEFAULT_OVERRIDES, help="overrides file for review.md"
     )
+    _add_output_options(emit)
     return parser
+
+
+def _add_output_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--booktitle",
+        choices=BOOKTITLE_STYLES,
+        default=None,
+        help="conference names in the .bib: DBLP's full proceedings title, or the acronym and "
+        "year, e.g. SOSP '23 (ENRICH_BOOKTITLE; default: full)",
+    )
 
 
 def _subcommand(
@@ -145,6 +158,7 @@ def _add_lookup_options(command: argparse.ArgumentParser) -> None:
         help="another cache backend, e.g. redis://host:6379/0 (ENRICH_CACHE_BACKEND)")  # fmt: skip
     add("--cache-days", type=_positive, default=None, metavar="N",
         help="cache expiry in days (ENRICH_CACHE_DAYS; default 30)")  # fmt: skip
+    _add_output_options(command)
     add("--dblp-url", default=None, metavar="URL", help=f"ENRICH_DBLP_URL (default {DBLP_URL})")
     add("--s2-url", default=None, metavar="URL", help=f"ENRICH_S2_URL (default {S2_URL})")
     verbosity = command.add_mutually_exclusive_group()
@@ -152,6 +166,18 @@ def _add_lookup_options(command: argparse.ArgumentParser) -> None:
     verbosity.add_argument(
         "--verbose", "-v", action="store_true", help="log every request (never the API key)"
     )
+
+
+def _booktitle(args: argparse.Namespace) -> BooktitleStyle:
+    """--booktitle, else ENRICH_BOOKTITLE, else full; a bad variable is a configuration error."""
+    if args.booktitle:
+        return args.booktitle
+    value = os.environ.get("ENRICH_BOOKTITLE", "").strip().lower() or "full"
+    if value not in BOOKTITLE_STYLES:
+        raise ConfigError(
+            f"ENRICH_BOOKTITLE={value!r} is not one of: {', '.join(BOOKTITLE_STYLES)}"
+        )
+    return value  # type: ignore[return-value]
 
 
 def _positive(text: str) -> int:
@@ -175,7 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "parse":
             return _parse(lists[0], args)
         if args.command == "emit":
-            report = emit_again(lists, RunOptions(out_dir=args.out, overrides=args.overrides))
+            options = RunOptions(
+                out_dir=args.out, overrides=args.overrides, booktitle=_booktitle(args)
+            )
+            report = emit_again(lists, options)
             stderr.print(summarize(report.records, str(report.review)))
             return int(report.exit_code)
         return _run(lists, args, stderr)
@@ -236,6 +265,7 @@ def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console
         limit=args.limit,
         jobs=args.jobs,
         abstracts=args.abstracts,
+        booktitle=_booktitle(args),
         write=args.command == "run",
     )
     with progress_reporter(stderr) as progress:

@@ -1,19 +1,22 @@
-"""Merge the chosen DBLP record, its arXiv companion and the S2 record into one enriched record.
+"""Merge the chosen DBLP record, its export, its arXiv companion and the S2 record into one.
 
-DBLP wins on bibliographic fields (it is curated per venue); Semantic Scholar fills what DBLP
-lacks (citation count, open-access PDF, S2 ids, abstract). Every field records where it came
-from, so a reader of the outputs can tell a curated value from a filled-in one. An entry
-without a confident record still yields a record, from the list's own data.
+DBLP wins on bibliographic fields (it is curated per venue), its record export first (the
+proceedings title, publisher, series, pages as DBLP's own BibTeX has them); Semantic Scholar
+fills what DBLP lacks (citation count, open-access PDF, S2 ids, abstract). Every field records
+where it came from, so a reader of the outputs can tell a curated value from a filled-in one.
+An entry without a confident record still yields a record, from the list's own data.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from .evidence import title_similarity
 from .match import Decision
 from .models import Author, Candidate, EnrichedRecord, Entry, FieldSource, Identifiers, Urls
 from .text import fold_to_ascii
+from .venues import short_venue
 
 ARXIV_DOI_PREFIX = "10.48550/"
 """arXiv's DataCite DOIs: right for the preprint, wrong for the published paper."""
@@ -42,15 +45,22 @@ class _Fields:
         return value if isinstance(value, int) else None
 
 
-def merge_record(entry: Entry, decision: Decision, s2: Candidate | None) -> EnrichedRecord:
+def merge_record(
+    entry: Entry,
+    decision: Decision,
+    s2: Candidate | None,
+    export: Candidate | None = None,
+) -> EnrichedRecord:
     """One enriched record from what matching decided and what S2 returned for the chosen paper.
 
     `s2` is S2's record for the chosen paper (fetched by DBLP key, DOI or arXiv id); it is
     ignored, with a note, when it is evidently another paper, and ignored when nothing was
-    chosen (an unmatched paper must not borrow a record's data).
+    chosen (an unmatched paper must not borrow a record's data). `export` is DBLP's export of
+    the chosen paper's DBLP record (the search hit's, S2's `externalIds.DBLP`, or a pinned key).
     """
-    match, chosen = decision.match, decision.chosen
+    match = decision.match
     s2, rejected = _usable_s2(decision, s2)
+    chosen = _completed(decision, export)
     if rejected:
         match = replace(match, notes=(*match.notes, rejected))
     fields = _Fields()
@@ -65,6 +75,7 @@ def merge_record(entry: Entry, decision: Decision, s2: Candidate | None) -> Enri
         _put_s2(fields, s2, chosen)
     if chosen is not None:
         fields.put("pdf", chosen.pdf_url, _source(chosen))
+        fields.put("published", _publisher_page(chosen.links), _source(chosen))
     fields.put("title", entry.title, "list")
     fields.put("year", entry.year, "list")
     fields.put("venue", entry.venue, "list")
@@ -76,6 +87,7 @@ def merge_record(entry: Entry, decision: Decision, s2: Candidate | None) -> Enri
         fields.provenance["authors"] = authors_source
     urls = _urls(fields, s2)
     fields.provenance.pop("pdf", None)
+    fields.provenance.pop("published", None)
     entry_type = fields.values.get("entry_type", "misc")
     return EnrichedRecord(
         entry=entry,
@@ -84,13 +96,15 @@ def merge_record(entry: Entry, decision: Decision, s2: Candidate | None) -> Enri
         key=entry.key or "",
         authors=authors,
         year=fields.number("year"),
-        venue=fields.text("venue"),
+        venue=_acronym(fields),
         venue_full=fields.text("venue_full"),
         entry_type=entry_type,  # type: ignore[arg-type]
         volume=fields.text("volume"),
         number=fields.text("number"),
         pages=fields.text("pages"),
         publisher=fields.text("publisher"),
+        series=fields.text("series"),
+        editors=tuple(fields.values.get("editors", ())),  # type: ignore[arg-type]
         doi=fields.text("doi"),
         ids=Identifiers(
             dblp=fields.text("ids.dblp"),
@@ -103,6 +117,50 @@ def merge_record(entry: Entry, decision: Decision, s2: Candidate | None) -> Enri
         abstract=fields.text("abstract"),
         provenance=fields.provenance,
     )
+
+
+def _acronym(fields: _Fields) -> str | None:
+    """A source's venue as its acronym ("Proc. VLDB Endow." is PVLDB); the list's as written."""
+    venue = fields.text("venue")
+    return venue if fields.provenance.get("venue") == "list" else short_venue(venue)
+
+
+def _completed(decision: Decision, export: Candidate | None) -> Candidate | None:
+    """The chosen record with what DBLP's export of it adds; the export alone for a pin that
+    no search returned; for a paper S2 decided, the export of the DBLP record S2 links to,
+    when that record has the same title (S2 merges versions: the link may be a workshop's)."""
+    chosen = decision.chosen
+    if export is None:
+        return chosen
+    if chosen is None:
+        return export
+    if chosen.source == "dblp":
+        return replace(
+            chosen,
+            venue_full=export.venue_full or chosen.venue_full,
+            entry_type=export.entry_type if not chosen.is_preprint else chosen.entry_type,
+            volume=export.volume or chosen.volume,
+            number=export.number or chosen.number,
+            pages=export.pages or chosen.pages,
+            publisher=export.publisher,
+            series=export.series,
+            editors=export.editors,
+            doi=chosen.doi or export.doi,
+            links=tuple(dict.fromkeys((*export.links, *chosen.links))),
+            authors=chosen.authors or export.authors,
+        )
+    if export.is_preprint or title_similarity(export.title, chosen.title) < SAME_PAPER:
+        return chosen
+    return replace(export, venue=chosen.venue, pdf_url=chosen.pdf_url)
+
+
+def _publisher_page(links: tuple[str, ...]) -> str | None:
+    """The first link to the paper at its publisher: not a DOI, arXiv or DBLP link."""
+    for link in links:
+        host = urlsplit(link).netloc.lower()
+        if link.startswith(("https://", "http://")) and not host.endswith(_NOT_PUBLISHERS):
+            return link
+    return None
 
 
 def _usable_s2(decision: Decision, s2: Candidate | None) -> tuple[Candidate | None, str | None]:
@@ -130,11 +188,13 @@ def _put_override(
 
 
 _BIBLIOGRAPHIC = ("title", "year", "venue", "volume", "number", "pages", "publisher")
+_NOT_PUBLISHERS = ("doi.org", "arxiv.org", "dblp.org", "dblp.uni-trier.de", "semanticscholar.org")
 
 
 def _put_record(fields: _Fields, chosen: Candidate, source: FieldSource) -> None:
-    for name in (*_BIBLIOGRAPHIC, "venue_full", "doi", "entry_type"):
+    for name in (*_BIBLIOGRAPHIC, "venue_full", "series", "doi", "entry_type"):
         fields.put(name, getattr(chosen, name), source)
+    fields.put("editors", chosen.editors or None, source)
     fields.put("ids.dblp", chosen.ids.dblp, source)
     fields.put("ids.s2", chosen.ids.s2, source)
     fields.put("ids.corpus_id", chosen.ids.corpus_id, source)
@@ -262,6 +322,7 @@ def _urls(fields: _Fields, s2: Candidate | None) -> Urls:
         s2=s2_url,
         arxiv=f"https://arxiv.org/abs/{arxiv}" if arxiv else None,
         pdf=fields.text("pdf") or (f"https://arxiv.org/pdf/{arxiv}" if arxiv else None),
+        published=fields.text("published"),
     )
     provenance = fields.provenance
     for name, derived_from in (
@@ -270,6 +331,7 @@ def _urls(fields: _Fields, s2: Candidate | None) -> Urls:
         ("s2", "ids.s2"),
         ("arxiv", "ids.arxiv"),
         ("pdf", "pdf" if "pdf" in provenance else "ids.arxiv"),
+        ("published", "published"),
     ):
         if getattr(urls, name) and derived_from in provenance:
             provenance[f"urls.{name}"] = provenance[derived_from]

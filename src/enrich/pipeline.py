@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from enrich.emit import assign_keys, keys_by_identity, load_records, output_paths, write_outputs
+from enrich.emit import (
+    BooktitleStyle,
+    assign_keys,
+    keys_by_identity,
+    load_records,
+    output_paths,
+    write_outputs,
+)
 from enrich.emit.files import write_atomically
 from enrich.emit.keys import paper_identities
 from enrich.errors import ExitCode, InputError
@@ -54,6 +61,8 @@ class RunOptions:
     limit: int | None = None
     jobs: int = 4
     abstracts: bool = False
+    booktitle: BooktitleStyle = "full"
+    """How the .bib names a conference: DBLP's proceedings title, or "SOSP '23"."""
     write: bool = True
     """False for `enrich resolve`: look everything up, write nothing."""
 
@@ -183,7 +192,9 @@ def _write(
 ) -> tuple[Path, ...]:
     """The four outputs of one list; records already carry their stable keys."""
     path = Path(reading_list.file)
-    return tuple(write_outputs(records, path, options.out_dir, previous_keys={}))
+    return tuple(
+        write_outputs(records, path, options.out_dir, previous_keys={}, booktitle=options.booktitle)
+    )
 
 
 def select_entries(

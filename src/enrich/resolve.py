@@ -1,10 +1,11 @@
-"""Resolving entries: ask the sources, let matching choose, fetch S2's data, merge.
+"""Resolving entries: ask the sources, let matching choose, fetch the records' details, merge.
 
 The order keeps requests few: one DBLP search per paper (DBLP is the bibliographic
-authority), then one S2 batch for every chosen paper at once. S2's title match is
-asked only for a paper S2 cannot be asked about by identifier, or one DBLP could not
-resolve (or could not be reached), so S2 alone still resolves the list when DBLP is
-down. S2 trouble only degrades a record (no citation count, no PDF link); it never
+authority), then one S2 batch for every chosen paper at once, then one DBLP record export
+per chosen DBLP record (a search hit lacks the proceedings title, publisher and series).
+S2's title match is asked only for a paper S2 cannot be asked about by identifier, or one
+DBLP could not resolve (or could not be reached), so S2 alone still resolves the list when
+DBLP is down. S2 trouble only degrades a record (no citation count, no PDF link); it never
 loses what DBLP gave.
 """
 
@@ -75,9 +76,12 @@ def resolve_entries(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         decisions = list(pool.map(decide, entries))
         s2_records = _s2_records(entries, decisions, s2, trouble, pool)
+        exports = _exports(decisions, s2_records, dblp, trouble, pool)
     records = [
-        merge_record(entry, decision, s2_record)
-        for entry, decision, s2_record in zip(entries, decisions, s2_records, strict=True)
+        merge_record(entry, decision, s2_record, export)
+        for entry, decision, s2_record, export in zip(
+            entries, decisions, s2_records, exports, strict=True
+        )
     ]
     return records, trouble
 
@@ -190,3 +194,41 @@ def _s2_by_title(
         return None
     found = choose_record(known, candidates)
     return found.chosen if found.match.status == "matched" else None
+
+
+def _exports(
+    decisions: Sequence[Decision],
+    s2_records: Sequence[Candidate | None],
+    dblp: Source,
+    trouble: ServiceTrouble,
+    pool: ThreadPoolExecutor,
+) -> list[Candidate | None]:
+    """DBLP's complete record of every matched paper with a DBLP key: the chosen hit's, the
+    key S2 links a paper it decided to, or a pinned one. A failed export costs that paper
+    its proceedings title, never its match."""
+
+    def export(paper: _KnownPaper | None) -> Candidate | None:
+        if paper is None:
+            return None
+        try:
+            return dblp.fetch([paper])[0]
+        except ServiceError as error:
+            trouble.note(error)
+            return None
+
+    papers = [
+        _export_paper(decision, s2_record) if decision.match.status == "matched" else None
+        for decision, s2_record in zip(decisions, s2_records, strict=True)
+    ]
+    return list(pool.map(export, papers))
+
+
+def _export_paper(decision: Decision, s2_record: Candidate | None) -> _KnownPaper | None:
+    """The DBLP key to export for a matched paper, None when it has none."""
+    chosen, override = decision.chosen, decision.override
+    key = chosen.ids.dblp if chosen is not None and chosen.source == "dblp" else None
+    if key is None and chosen is not None and chosen.source != "dblp":
+        key = chosen.ids.dblp or (s2_record.ids.dblp if s2_record is not None else None)
+    if key is None and chosen is None and override is not None and override.action == "pin":
+        key = override.dblp_key
+    return _KnownPaper(doi=None, ids=Identifiers(dblp=key)) if key else None

@@ -6,6 +6,8 @@ import functools
 import re
 import unicodedata
 
+from pylatexenc.latex2text import LatexNodes2Text
+
 _GREEK_WORDS = {
     "μ": "mu",
     "µ": "mu",
@@ -41,8 +43,7 @@ def fold_to_ascii(text: str) -> str:
 def _strip_latex(text: str) -> str:
     """LaTeX markup out of a title, for comparison only: {GPU}, \\emph{x}, \\"o, $\\mu$.
 
-    Fast and rough; text to show a person goes through pylatexenc
-    (`enrich.readinglist.bibfile.latex_to_text`) instead.
+    Fast and rough; text to show a person goes through `latex_to_text` instead.
     """
     text = _LATEX_MU.sub("μ", text)
     text = _LATEX_ACCENT.sub(r"\1", text)
@@ -62,3 +63,15 @@ def normalize_title(title: str) -> str:
     plain = _AMPERSAND.sub(" and ", _strip_latex(_MICROSECOND.sub("microsecond", title)))
     words = _NOT_WORD.sub(" ", fold_to_ascii(plain)).strip()
     return _LEADING_ARTICLE.sub("", words)
+
+
+_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+
+
+def latex_to_text(value: str) -> str:
+    """Plain Unicode from BibTeX markup: braces, accents, {\\mu} and \\& resolved."""
+    try:
+        text = _LATEX.latex_to_text(value)
+    except Exception:  # pylatexenc's own errors on malformed markup: keep the raw text
+        text = value
+    return " ".join(text.replace("{", "").replace("}", "").split())

@@ -94,6 +94,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "hotcloud": ("HotCloud", "USENIX Workshop on Hot Topics in Cloud Computing"),
 }
 
+_ACRONYMS = {"arxiv": "arXiv", "atc": "USENIX ATC", "vldb": "PVLDB", "sigmod": "SIGMOD"}
+"""Where the acronym people cite a venue by is not the first alias above."""
+
 _PARENTHESISED_PART = re.compile(r"\s*\((?:\d+|[ivx]+)\)\s*$")
 _YEAR_OR_ORDINAL = re.compile(r"\b(?:19|20)\d{2}\b|'\d{2}\b|\b\d+(?:st|nd|rd|th)\b")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -130,3 +133,17 @@ def canonical_venue(name: str | None) -> str | None:
 def is_preprint_venue(name: str | None) -> bool:
     """True when the name is arXiv/CoRR under any of its spellings."""
     return canonical_venue(name) == PREPRINT
+
+
+def short_venue(name: str | None) -> str | None:
+    """The acronym a venue is cited by: "PVLDB" for "Proc. VLDB Endow.", "ASPLOS" for
+    DBLP's "ASPLOS (2)", "SOSP" for S2's "Symposium on Operating Systems Principles".
+
+    A name not in the table keeps its own words, less DBLP's volume suffix.
+    """
+    if not name:
+        return None
+    venue_id = canonical_venue(name)
+    if venue_id is None:
+        return _PARENTHESISED_PART.sub("", name).strip() or None
+    return _ACRONYMS.get(venue_id, _ALIASES[venue_id][0])

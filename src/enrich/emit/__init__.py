@@ -13,12 +13,15 @@ from pathlib import Path
 from enrich.emit.bibtex import to_bibtex
 from enrich.emit.csl import to_csl_json
 from enrich.emit.csv import to_csv
+from enrich.emit.fields import BOOKTITLE_STYLES, BooktitleStyle
 from enrich.emit.files import write_atomically
 from enrich.emit.json import load_previous_keys, load_records, to_json
 from enrich.emit.keys import assign_keys, keys_by_identity
 from enrich.models import EnrichedRecord
 
 __all__ = [
+    "BOOKTITLE_STYLES",
+    "BooktitleStyle",
     "assign_keys",
     "keys_by_identity",
     "load_previous_keys",
@@ -42,11 +45,14 @@ def output_paths(input_path: Path, out_dir: Path) -> dict[str, Path]:
 
 
 def render_outputs(
-    records: Sequence[EnrichedRecord], input_path: Path, input_bytes: bytes
+    records: Sequence[EnrichedRecord],
+    input_path: Path,
+    input_bytes: bytes,
+    booktitle: BooktitleStyle = "full",
 ) -> dict[str, bytes]:
     """Every output's bytes for records that already carry unique keys (no I/O)."""
     return {
-        "bib": to_bibtex(records).encode("utf-8"),
+        "bib": to_bibtex(records, booktitle).encode("utf-8"),
         "csv": to_csv(records),
         # A lone surrogate (possible in JSON from a service) is written as its \uXXXX escape.
         "json": to_json(records, Path(input_path).as_posix(), input_bytes).encode(
@@ -61,6 +67,7 @@ def write_outputs(
     input_path: Path,
     out_dir: Path,
     previous_keys: Mapping[str, str] | None = None,
+    booktitle: BooktitleStyle = "full",
 ) -> list[Path]:
     """Give every record its stable key, then write the four outputs; returns their paths.
 
@@ -72,7 +79,7 @@ def write_outputs(
     if previous_keys is None:
         previous_keys = load_previous_keys(paths["json"])
     keyed = assign_keys(records, previous_keys)
-    rendered = render_outputs(keyed, input_path, Path(input_path).read_bytes())
+    rendered = render_outputs(keyed, input_path, Path(input_path).read_bytes(), booktitle)
     for name, data in rendered.items():
         write_atomically(paths[name], data)
     return [paths[name] for name in rendered]

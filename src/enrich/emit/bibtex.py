@@ -1,11 +1,12 @@
-"""The .bib output, written with bibtexparser's writer.
+"""The .bib output, written with bibtexparser's writer, modelled on DBLP's own export.
 
-Field values are LaTeX-escaped here (see `latex`), so the file compiles with
-pdflatex + bibtex and with biblatex + biber, and imports into Zotero. arXiv ids
-are written three ways because the tools disagree: biblatex reads `eprinttype`
-(and maps `archivePrefix` to it), Zotero's importer reads only `eprint` with
-`eprinttype`, and classic styles print neither, so arXiv-only papers also get
-`howpublished = {arXiv:...}`.
+Field values are LaTeX-escaped here (see `latex`), so the file compiles with pdflatex +
+bibtex and with biblatex + biber, and imports into Zotero. A published paper carries what
+DBLP's standard export has (proceedings title, editors, series, volume, pages, publisher,
+DOI, the publisher's page as `url`, the DBLP record as `biburl`). An arXiv-only paper is a
+@misc as reference managers write one: `eprint` with `eprinttype` (biblatex, Zotero) and
+`archivePrefix` (natbib styles), `publisher = {arXiv}` and arXiv's DOI. Nothing the tool
+says about a paper (match notes, statuses, paths) goes into a field a style prints.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from bibtexparser.model import Entry as BibEntry
 from bibtexparser.model import Field
 
 from enrich.emit.fields import (
+    BooktitleStyle,
     author_names,
     container_title,
+    doi_of,
     is_arxiv_only,
     primary_url,
     title_of,
@@ -58,48 +61,56 @@ def bibtex_type(record: EnrichedRecord) -> str:
     return record.entry_type if has_basics and required.get(record.entry_type) else "misc"
 
 
-def bibtex_fields(record: EnrichedRecord) -> list[tuple[str, str]]:
-    """The (field, LaTeX value) pairs of one entry, in a fixed order."""
+def bibtex_fields(
+    record: EnrichedRecord, booktitle: BooktitleStyle = "full"
+) -> list[tuple[str, str]]:
+    """The (field, LaTeX value) pairs of one entry, in DBLP's order."""
     entry_type = bibtex_type(record)
+    names = author_names(record)
     fields: list[tuple[str, str | None]] = [
-        ("title", title_to_latex(title_of(record))),
-        ("author", " and ".join(bibtex_name(n) for n in author_names(record)) or None),
+        ("author", " and ".join(bibtex_name(n) for n in names) or None),
     ]
-    venue = container_title(record)
     if entry_type in ("inproceedings", "incollection"):
-        fields.append(("booktitle", to_latex(venue or "")))
+        fields.append(("editor", " and ".join(bibtex_name(n) for n in record.editors) or None))
+    fields.append(("title", title_to_latex(title_of(record))))
+    container = container_title(record, booktitle)
+    if entry_type in ("inproceedings", "incollection"):
+        fields.append(("booktitle", to_latex(container or "")))
     elif entry_type == "article":
-        fields.append(("journal", to_latex(venue or "")))
+        fields.append(("journal", to_latex(container or "")))
+    if entry_type != "misc":
+        fields.append(("series", record.series and to_latex(record.series)))
+        fields.append(("volume", record.volume and to_latex(record.volume)))
+        if entry_type in ("article", "book"):
+            # plain.bst warns when a proceedings entry has both volume and number.
+            fields.append(("number", record.number and to_latex(record.number)))
+        fields.append(("pages", record.pages and _pages(record.pages)))
+        fields.append(("publisher", record.publisher and to_latex(record.publisher)))
+    preprint = is_arxiv_only(record)
+    if preprint:
+        fields.append(("publisher", "arXiv"))
+    elif entry_type == "misc" and record.match.status != "matched" and record.entry.venue:
+        fields.append(("howpublished", to_latex(record.entry.venue)))  # what the list said
     year = year_of(record)
     fields.append(("year", str(year) if year is not None else None))
-    if entry_type in ("article", "book"):
-        fields.append(("volume", record.volume and to_latex(record.volume)))
-        fields.append(("number", record.number and to_latex(record.number)))
-    elif entry_type in ("inproceedings", "incollection"):
-        # plain.bst warns when a proceedings entry has both volume and number.
-        fields.append(("volume", record.volume and to_latex(record.volume)))
-    fields.append(("pages", record.pages and _pages(record.pages)))
-    fields.append(("publisher", record.publisher and to_latex(record.publisher)))
-    fields.append(("doi", record.doi and url_for_bibtex(record.doi)))
     url = primary_url(record)
     fields.append(("url", url and url_for_bibtex(url)))
+    doi = doi_of(record)
+    fields.append(("doi", doi and url_for_bibtex(doi)))
     if record.ids.arxiv:
         arxiv = url_for_bibtex(record.ids.arxiv)
         fields += [("eprint", arxiv), ("eprinttype", "arxiv"), ("archiveprefix", "arXiv")]
-    if entry_type == "misc":
-        if is_arxiv_only(record):
-            fields.append(("howpublished", f"arXiv:{to_latex(record.ids.arxiv or '')}"))
-        elif record.entry.venue:
-            fields.append(("howpublished", to_latex(record.entry.venue)))
+    if record.urls.dblp:
+        fields.append(("biburl", url_for_bibtex(record.urls.dblp + ".bib")))
     sections = [to_latex(s) for s in record.entry.sections]
     fields.append(("keywords", ", ".join(sections) or None))
-    if not author_names(record):
+    if not names:
         # plain.bst sorts by author, else by the `key` field, and warns without both.
         fields.append(("key", to_latex(record.key)))
     return [(name, value) for name, value in fields if value]
 
 
-def to_bibtex(records: Sequence[EnrichedRecord]) -> str:
+def to_bibtex(records: Sequence[EnrichedRecord], booktitle: BooktitleStyle = "full") -> str:
     """The .bib text for records that already carry unique keys, in their order."""
     missing = [r.entry.title for r in records if not r.key]
     if missing:
@@ -109,7 +120,7 @@ def to_bibtex(records: Sequence[EnrichedRecord]) -> str:
         raise ValueError(f"duplicate citation keys: {duplicates}")
     library = bibtexparser.Library()
     for record in records:
-        fields = [Field(name, value) for name, value in bibtex_fields(record)]
+        fields = [Field(name, value) for name, value in bibtex_fields(record, booktitle)]
         library.add(BibEntry(bibtex_type(record), record.key, fields))
     style = bibtexparser.BibtexFormat()
     style.indent = "  "

@@ -4,7 +4,7 @@ client = HttpClient(HttpConfig.from_env())
 reply = client.get_json("dblp", "https://dblp.org/search/publ/api", {"q": q, "format": "json"})
 """
 
-from .client import HttpClient, JsonReply
+from .client import HttpClient, JsonReply, TextReply
 from .config import HttpConfig
 from .errors import NotCached, ServiceError, ServiceUnreachable
 from .stats import HttpStats
@@ -17,4 +17,5 @@ __all__ = [
     "NotCached",
     "ServiceError",
     "ServiceUnreachable",
+    "TextReply",
 ]

@@ -33,6 +33,23 @@ _DECODED = "_enrich_decoded_json"
 SECRET_PARAMETERS = (*DEFAULT_IGNORED_PARAMS, API_KEY_HEADER)
 
 
+BIBTEX_ACCEPT = "application/x-bibtex, text/x-bibtex;q=0.9, text/plain;q=0.5"
+"""What a request for a BibTeX export sends as Accept; the cache recognises it by this."""
+
+
+def wants_bibtex(response: requests.Response) -> bool:
+    request = response.request
+    return request is not None and request.headers.get("Accept") == BIBTEX_ACCEPT
+
+
+def looks_like_bibtex(response: requests.Response) -> bool:
+    """A BibTeX body: not an HTML error or bot-check page, and starting with an entry."""
+    content_type = response.headers.get("Content-Type", "").lower()
+    if "html" in content_type:
+        return False
+    return response.content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"@"
+
+
 def looks_like_json(response: requests.Response) -> bool:
     """A JSON body, judged by content type and first byte (DBLP's 429/bot-check pages are HTML)."""
     content_type = response.headers.get("Content-Type", "").lower()
@@ -58,9 +75,17 @@ def decode_json(response: requests.Response) -> tuple[bool, Any]:
     return decoded
 
 
+def is_usable(response: requests.Response) -> bool:
+    """The body is of the kind asked for: BibTeX for an export (a 404 is "no such record",
+    whatever its page says), JSON for everything else."""
+    if wants_bibtex(response):
+        return response.status_code == 404 or looks_like_bibtex(response)
+    return decode_json(response)[0]
+
+
 def _cache_filter(response: requests.Response) -> bool:
-    """Keep only JSON answers. Other statuses must pass: a False here deletes the cached entry."""
-    return response.status_code not in CACHEABLE_STATUS or decode_json(response)[0]
+    """Keep only usable answers. Other statuses must pass: a False here deletes the cached entry."""
+    return response.status_code not in CACHEABLE_STATUS or is_usable(response)
 
 
 class _SafeCacheMixin:

@@ -16,7 +16,15 @@ from requests_cache import CachedResponse
 from tenacity import RetryCallState, Retrying, stop_after_attempt
 
 from .breaker import CircuitBreaker, CircuitOpenError
-from .cache import API_KEY_HEADER, build_session, decode_json, make_backend
+from .cache import (
+    API_KEY_HEADER,
+    BIBTEX_ACCEPT,
+    build_session,
+    decode_json,
+    looks_like_bibtex,
+    make_backend,
+    wants_bibtex,
+)
 from .config import HttpConfig
 from .errors import NotCached, ServiceError, ServiceUnreachable
 from .ratelimit import Clock, RateLimiters, Sleep
@@ -43,6 +51,15 @@ class JsonReply:
 
     status: int
     data: Any
+    from_cache: bool
+
+
+@dataclass(frozen=True)
+class TextReply:
+    """A usable text answer: 200 with a body of the kind asked for, or 404 (not there)."""
+
+    status: int
+    text: str
     from_cache: bool
 
 
@@ -89,6 +106,11 @@ class HttpClient:
         """POST `body` as JSON; the answer is cached under the URL and the body."""
         return self._call(service, "POST", url, params=params, body=body)
 
+    def get_bibtex(self, service: str, url: str, params: Params = None) -> TextReply:
+        """GET a BibTeX export; an HTML page where BibTeX was asked for is a ServiceError."""
+        reply = self._call(service, "GET", url, params=params, accept=BIBTEX_ACCEPT)
+        return TextReply(status=reply.status, text=reply.data, from_cache=reply.from_cache)
+
     @property
     def stats(self) -> HttpStats:
         return self._stats.snapshot(self._breaker.open_hosts)
@@ -103,9 +125,16 @@ class HttpClient:
         self.close()
 
     def _call(
-        self, service: str, method: str, url: str, *, params: Params, body: Any = None
+        self,
+        service: str,
+        method: str,
+        url: str,
+        *,
+        params: Params,
+        body: Any = None,
+        accept: str | None = None,
     ) -> JsonReply:
-        headers = {}
+        headers = {"Accept": accept} if accept else {}
         if service == "s2" and self.config.s2_api_key:
             headers[API_KEY_HEADER] = self.config.s2_api_key
         request_kwargs: dict[str, Any] = {
@@ -228,7 +257,13 @@ class HttpClient:
         )
         if self.config.offline and status == 504 and isinstance(response, CachedResponse):
             raise NotCached(service, "not in the cache (offline mode)", url=_shown(url))
-        if status in (200, 404):
+        if wants_bibtex(response):
+            if status == 404 or (status == 200 and looks_like_bibtex(response)):
+                if from_cache:
+                    self._stats.add("cache_hits", service)
+                text = response.text if status == 200 else ""
+                return JsonReply(status=status, data=text, from_cache=from_cache)
+        elif status in (200, 404):
             is_json, data = decode_json(response)
             if is_json:
                 if from_cache:
@@ -243,7 +278,8 @@ class HttpClient:
         label = f"HTTP {status} {response.reason or ''}".strip()
         if status in (200, 404):
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-            return f"{label} answered with {kind}, not JSON (an error or bot-check page?)"
+            wanted = "BibTeX" if wants_bibtex(response) else "JSON"
+            return f"{label} answered with {kind}, not {wanted} (an error or bot-check page?)"
         if status in RETRYABLE_STATUS:
             attempts = self.config.attempts
             suffix = f" after {attempts} attempt{'s' if attempts > 1 else ''}"

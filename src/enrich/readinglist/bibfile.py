@@ -6,23 +6,13 @@ import logging
 import re
 
 import bibtexparser
-from pylatexenc.latex2text import LatexNodes2Text
 
 from enrich.models import Entry
 from enrich.readinglist.model import ParsedItems, ParseWarning
+from enrich.text import latex_to_text
 
-_LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 _AUTHOR_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
-
-
-def latex_to_text(value: str) -> str:
-    """Plain Unicode from BibTeX markup: braces, accents, {\\mu} and \\& resolved."""
-    try:
-        text = _LATEX.latex_to_text(value)
-    except Exception:  # pylatexenc's own errors on malformed markup: keep the raw text
-        text = value
-    return " ".join(text.replace("{", "").replace("}", "").split())
 
 
 def parse_bibtex(text: str, file: str) -> ParsedItems:

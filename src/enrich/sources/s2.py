@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from enrich.http import HttpClient, ServiceError
-from enrich.models import Author, Candidate, Entry, Identifiers
+from enrich.models import Author, Candidate, Entry, EntryType, Identifiers
 from enrich.sources.base import KnownPaper, Source
+from enrich.venues import is_preprint_venue
 
 DEFAULT_URL = "https://api.semanticscholar.org"
 GRAPH = "/graph/v1"
@@ -31,8 +32,10 @@ FIELDS = (
     "authors",
     "openAccessPdf",
     "citationCount",
+    "publicationTypes",
+    "publicationVenue",
+    "journal",
 )
-_PREPRINT_VENUES = frozenset({"arxiv", "arxiv.org", "corr"})
 _PUNCTUATION = re.compile(r"[^\w\s]+|_")
 
 
@@ -71,14 +74,47 @@ def _str(value: Any) -> str | None:
     return (str(value).strip() or None) if value is not None else None
 
 
+def _pages(value: Any) -> str | None:
+    """S2 writes pages "\n 16639-16653 " at times: one clean "a-b"."""
+    text = _str(value)
+    return "-".join(part.strip() for part in text.split("-")) if text else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _kind(raw: Mapping[str, Any], preprint: bool) -> EntryType:
+    """The BibTeX type S2's `publicationTypes` imply: a conference paper is never @misc.
+
+    S2 lists several types for one paper (a SIGMOD paper: JournalArticle, Book, Conference);
+    Conference wins, as the venue is a conference.
+    """
+    types = raw.get("publicationTypes") if isinstance(raw.get("publicationTypes"), list) else []
+    if preprint:
+        return "misc"
+    if "Conference" in types:
+        return "inproceedings"
+    if "JournalArticle" in types:
+        return "article"
+    return "misc"
+
+
 def parse_paper(raw: Any) -> Candidate | None:
     """One S2 paper object as a Candidate; None for a batch `null` or a paper without title."""
     if not isinstance(raw, dict) or not _str(raw.get("title")):
         return None
-    external = raw.get("externalIds") if isinstance(raw.get("externalIds"), dict) else {}
+    external = _dict(raw.get("externalIds"))
     doi = _str(external.get("DOI"))
     venue = _str(raw.get("venue"))
-    pdf = raw.get("openAccessPdf") if isinstance(raw.get("openAccessPdf"), dict) else {}
+    pdf = _dict(raw.get("openAccessPdf"))
+    journal = _dict(raw.get("journal"))
+    journal_name = _str(journal.get("name"))
+    preprint = is_preprint_venue(venue) or is_preprint_venue(journal_name)
+    entry_type = _kind(raw, preprint)
+    container = _str(_dict(raw.get("publicationVenue")).get("name"))
+    if entry_type == "article":
+        container = journal_name or container
     authors = raw.get("authors") if isinstance(raw.get("authors"), list) else []
     return Candidate(
         source="s2",
@@ -90,7 +126,11 @@ def parse_paper(raw: Any) -> Candidate | None:
         ),
         year=_int(raw.get("year")),
         venue=venue,
-        is_preprint=(venue or "").lower() in _PREPRINT_VENUES,
+        venue_full=None if preprint else container,
+        entry_type=entry_type,
+        is_preprint=preprint,
+        volume=None if preprint else _str(journal.get("volume")),
+        pages=None if preprint else _pages(journal.get("pages")),
         doi=doi if doi and doi.startswith("10.") else None,
         ids=Identifiers(
             dblp=_str(external.get("DBLP")),

@@ -1,4 +1,4 @@
-"""DBLP publication search: title in, candidates out.
+"""DBLP's publication search: title in, candidates out.
 
 DBLP matches every query word as a case-insensitive prefix and ANDs them, so one
 misspelt or extra word loses the paper; `title_queries` therefore plans a few
@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from enrich.http import HttpClient, NotCached, ServiceError
-from enrich.models import Author, Candidate, Entry, EntryType, Identifiers
-from enrich.sources.base import Source
+from enrich.http import ServiceError
+from enrich.models import Author, Candidate, EntryType, Identifiers
 from enrich.text import fold_to_ascii
 
-DEFAULT_URL = "https://dblp.org"
-MIRRORS = ("https://dblp.org", "https://dblp.uni-trier.de", "https://dblp.dagstuhl.de")
 SEARCH_PATH = "/search/publ/api"
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -105,18 +101,27 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def is_corr_key(key: str | None) -> bool:
+    """CoRR (arXiv) records live under journals/corr/, whatever their key's shape (apis.md §1.6)."""
+    return bool(key and key.startswith("journals/corr/"))
+
+
+def without_homonym(name: str) -> str:
+    """ "Wei Wang 0001" is DBLP's 1st Wei Wang; the number is not part of the name."""
+    return _HOMONYM.sub("", name)
+
+
 def parse_author(raw: Any) -> Author | None:
     """`{"@pid", "text"}` or a plain string; the homonym number goes, the pid stays."""
     name = _text(raw.get("text")) if isinstance(raw, dict) else _text(raw)
     if name is None:
         return None
     pid = _text(raw.get("@pid")) if isinstance(raw, dict) else None
-    return Author(name=_HOMONYM.sub("", name), dblp_pid=pid)
+    return Author(name=without_homonym(name), dblp_pid=pid)
 
 
-def _doi(info: Mapping[str, Any], links: Sequence[str]) -> str | None:
+def doi_from(doi: str | None, links: Sequence[str]) -> str | None:
     """The record's DOI: `doi` when it is a real one, else a doi.org link in `ee`."""
-    doi = _text(info.get("doi"))
     if doi and doi.startswith("10."):
         return doi
     for link in links:
@@ -126,7 +131,7 @@ def _doi(info: Mapping[str, Any], links: Sequence[str]) -> str | None:
     return None
 
 
-def _arxiv_id(volume: str | None, links: Sequence[str], doi: str | None) -> str | None:
+def arxiv_id_from(volume: str | None, links: Sequence[str], doi: str | None) -> str | None:
     """arXiv id from a CoRR `volume: abs/<id>`, an arxiv.org link or an arXiv DOI."""
     if volume and volume.startswith("abs/"):
         return volume.removeprefix("abs/")
@@ -148,9 +153,9 @@ def parse_hit(info: Mapping[str, Any]) -> Candidate | None:
     venue = " and ".join(venues) or None
     links = tuple(link for link in map(_text, _as_list(info.get("ee"))) if link)
     volume = _text(info.get("volume"))
-    doi = _doi(info, links)
+    doi = doi_from(_text(info.get("doi")), links)
     record_type = _text(info.get("type")) or ""
-    is_corr = bool(key and key.startswith("journals/corr/")) or "CoRR" in venues
+    is_corr = is_corr_key(key) or "CoRR" in venues
     is_preprint = is_corr or record_type in _INFORMAL_TYPES
     authors_field = info.get("authors")
     raw_authors = authors_field.get("author") if isinstance(authors_field, dict) else None
@@ -166,7 +171,7 @@ def parse_hit(info: Mapping[str, Any]) -> Candidate | None:
         number=_text(info.get("number")),
         pages=_text(info.get("pages")),
         doi=doi,
-        ids=Identifiers(dblp=key, arxiv=_arxiv_id(volume, links, doi)),
+        ids=Identifiers(dblp=key, arxiv=arxiv_id_from(volume, links, doi)),
         url=_text(info.get("url")) or (f"https://dblp.org/rec/{key}" if key else None),
         links=links,
     )
@@ -183,68 +188,3 @@ def parse_hits(payload: Any) -> list[Candidate]:
         raise ServiceError("dblp", "the search answer has no result.hits; not a DBLP reply")
     infos = (hit.get("info") for hit in _as_list(hits.get("hit")) if isinstance(hit, dict))
     return [c for c in (parse_hit(info) for info in infos if isinstance(info, dict)) if c]
-
-
-class DblpSource(Source):
-    """DBLP's publication search, with fallback across its mirrors."""
-
-    name = "dblp"
-
-    def __init__(
-        self,
-        client: HttpClient,
-        base_url: str = DEFAULT_URL,
-        mirrors: Sequence[str] | None = None,
-        hits: int = 10,
-    ) -> None:
-        """`mirrors` defaults to DBLP's public hosts for the public base, else to none."""
-        super().__init__(client, base_url)
-        if mirrors is None:
-            mirrors = MIRRORS if self.base_url in MIRRORS else ()
-        others = [m.rstrip("/") for m in mirrors if m.rstrip("/") != self.base_url]
-        self.bases = [self.base_url, *others]
-        self.hits = hits
-        self._bases_lock = threading.Lock()
-
-    def find(self, entry: Entry) -> list[Candidate]:
-        for query in title_queries(entry.title, entry.year):
-            candidates = self.search(query)
-            if candidates:
-                return candidates
-        return []
-
-    def search(self, query: str) -> list[Candidate]:
-        """One publication search; tries the next host when one keeps failing."""
-        params = {"q": query, "format": "json", "h": self.hits, "c": 0}
-        return parse_hits(self._get(SEARCH_PATH, params))
-
-    def _get(self, path: str, params: Mapping[str, str | int]) -> Any:
-        """GET from the first base that answers; a base that failed moves to the back,
-        so one long outage costs one failed attempt, not one per query. Offline, every
-        base's cache is looked at: an earlier run may have been answered by a mirror."""
-        failure: ServiceError | None = None
-        with self._bases_lock:
-            bases = list(self.bases)
-        for base in bases:
-            try:
-                reply = self.client.get_json(self.name, base + path, params)
-            except NotCached as error:
-                failure = error
-                continue
-            except ServiceError as error:
-                failure = error
-                self._demote(base)
-                continue
-            if reply.status != 200:
-                raise ServiceError(
-                    "dblp", f"HTTP {reply.status}", url=base + path, status=reply.status
-                )
-            return reply.data
-        assert failure is not None
-        raise failure
-
-    def _demote(self, base: str) -> None:
-        with self._bases_lock:
-            if base in self.bases:
-                self.bases.remove(base)
-                self.bases.append(base)

@@ -1,0 +1,118 @@
+"""DBLP's record export: the complete record of a paper DBLP's search already found.
+
+A search hit names the venue only by its short name ("SOSP") and has no publisher,
+series or editors; DBLP's "standard" BibTeX export (`/rec/{key}.bib?param=1`) has them
+all, with the proceedings title exactly as DBLP writes it. One request per paper:
+the record XML would need a second request for its crossref'd proceedings record.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+
+import bibtexparser
+
+from enrich.models import Author, Candidate, EntryType, Identifiers
+from enrich.sources.dblp.search import arxiv_id_from, doi_from, is_corr_key, without_homonym
+from enrich.text import latex_to_text
+
+EXPORT_PATH = "/rec/{key}.bib"
+STANDARD_FORMAT = {"param": 1}
+"""param=0 is DBLP's condensed export (booktitle {SOSP}, no DOI); 1 the standard one."""
+
+_BIBTEX_TYPES: Mapping[str, EntryType] = {
+    "inproceedings": "inproceedings",
+    "article": "article",
+    "book": "book",
+    "incollection": "incollection",
+}
+_NAME_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
+_ESCAPED = re.compile(r"\\([_%&#$])")
+_PAGE_RANGE = re.compile(r"\s*-{1,3}\s*")
+
+
+def export_path(key: str) -> str:
+    return EXPORT_PATH.format(key=key)
+
+
+def _verbatim(value: str | None) -> str | None:
+    """A DOI or URL as DBLP escapes it ("10.1007/11827405\\_23"), unescaped."""
+    if not value:
+        return None
+    return _ESCAPED.sub(r"\1", value.replace("{", "").replace("}", "")).strip() or None
+
+
+def _plain(value: str | None) -> str | None:
+    if not value:
+        return None
+    return latex_to_text(value) or None
+
+
+def _names(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    names = (without_homonym(latex_to_text(name)) for name in _NAME_SEPARATOR.split(value))
+    return tuple(name for name in names if name)
+
+
+def _pages(value: str | None) -> str | None:
+    """ "319--320" as the search hits write it, "319-320": one spelling for every source."""
+    if not value:
+        return None
+    return _PAGE_RANGE.sub("-", latex_to_text(value.replace("--", "-"))) or None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_export(text: str, key: str) -> Candidate | None:
+    """The entry `DBLP:{key}` of a standard export as a Candidate; None when it is not there.
+
+    Values come out as plain Unicode (DBLP's {SOSP}, {\\'{e}} and \\_ resolved), pages as
+    "a-b", authors without homonym numbers. The export's `url` is DBLP's `ee`: the
+    published version's page.
+    """
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = bibtexparser.parse_string(text)
+    wanted = f"DBLP:{key}"
+    block = next((e for e in library.entries if e.key == wanted), None)
+    if block is None:
+        return None
+    fields = {field.key.lower(): str(field.value) for field in block.fields}
+    title = _plain(fields.get("title"))
+    if not title:
+        return None
+    journal = _plain(fields.get("journal"))
+    is_preprint = is_corr_key(key) or journal == "CoRR"
+    entry_type = "misc" if is_preprint else _BIBTEX_TYPES.get(block.entry_type.lower(), "misc")
+    ee = _verbatim(fields.get("url"))
+    links = (ee,) if ee else ()
+    volume = _plain(fields.get("volume"))
+    doi = doi_from(_verbatim(fields.get("doi")), links)
+    eprint = _verbatim(fields.get("eprint"))
+    return Candidate(
+        source="dblp",
+        title=title.removesuffix("."),
+        authors=tuple(Author(name=name) for name in _names(fields.get("author"))),
+        year=_int(fields.get("year")),
+        venue="CoRR" if is_preprint else None,
+        venue_full=_plain(fields.get("booktitle")) or journal,
+        entry_type=entry_type,
+        is_preprint=is_preprint,
+        volume=volume,
+        number=_plain(fields.get("number")),
+        pages=_pages(fields.get("pages")),
+        publisher=_plain(fields.get("publisher")),
+        series=_plain(fields.get("series")),
+        editors=_names(fields.get("editor")),
+        doi=doi,
+        ids=Identifiers(dblp=key, arxiv=eprint or arxiv_id_from(volume, links, doi)),
+        url=f"https://dblp.org/rec/{key}",
+        links=links,
+    )
