@@ -405,3 +405,128 @@ def as_latex_reads_it(text: str) -> str:
     from enrich.emit.latex import clean_text
 
     return clean_text(text).replace('"', "\u201d")
+
+
+# Published records with the container data DBLP's export gives. Nexus and BPipe
+# are copied from their DBLP records (booktitle, publisher, series, volume, pages,
+# ee, BPipe's authors); the journal article, editors and Nexus's co-authors are
+# obviously synthetic.
+NEXUS_BOOKTITLE = (
+    "Proceedings of the 27th ACM Symposium on Operating Systems Principles, SOSP 2019, "
+    "Huntsville, ON, Canada, October 27-30, 2019"
+)
+BPIPE_BOOKTITLE = "International Conference on Machine Learning, ICML 2023, 23-29 July 2023, Honolulu, Hawaii, USA"
+
+
+def _list_entry(title: str, label: str, year: int, line: int) -> Entry:
+    return Entry(
+        title=title,
+        file=INPUT_FILE,
+        lines=(line,),
+        sections=(TOP, "Examples"),
+        label=label,
+        venue=label.strip("[]").split(" ")[0],
+        year=year,
+    )
+
+
+def nexus_record() -> EnrichedRecord:
+    """SOSP 2019's Nexus as DBLP gives it: full proceedings title, ACM, pages, DOI."""
+    title = "Nexus: A GPU Cluster Engine for Accelerating DNN-Based Video Analysis"
+    return EnrichedRecord(
+        entry=_list_entry(title, "[SOSP '19]", 2019, 90),
+        match=Match(status="matched", score=100.0, decided_by="dblp"),
+        title=title,
+        authors=_authors("Shen", 8),
+        year=2019,
+        venue="SOSP",
+        venue_full=NEXUS_BOOKTITLE,
+        entry_type="inproceedings",
+        pages="322-337",
+        publisher="ACM",
+        doi="10.1145/3341301.3359658",
+        ids=Identifiers(dblp="conf/sosp/ShenCJZKPKS19"),
+        urls=Urls(
+            doi="https://doi.org/10.1145/3341301.3359658",
+            dblp="https://dblp.org/rec/conf/sosp/ShenCJZKPKS19",
+        ),
+        provenance={"title": "dblp", "venue_full": "dblp", "publisher": "dblp"},
+    )
+
+
+def bpipe_record() -> EnrichedRecord:
+    """ICML 2023's BPipe as DBLP gives it: PMLR's series and volume, no DOI."""
+    title = "BPipe: Memory-Balanced Pipeline Parallelism for Training Large Language Models"
+    return EnrichedRecord(
+        entry=_list_entry(title, "[ICML '23]", 2023, 91),
+        match=Match(status="matched", score=100.0, decided_by="dblp"),
+        title=title,
+        authors=tuple(
+            Author(name=n)
+            for n in ("Taebum Kim", "Hyoungjoo Kim", "Gyeong-In Yu", "Byung-Gon Chun")
+        ),
+        year=2023,
+        venue="ICML",
+        venue_full=BPIPE_BOOKTITLE,
+        entry_type="inproceedings",
+        volume="202",
+        pages="16639--16653",
+        publisher="PMLR",
+        series="Proceedings of Machine Learning Research",
+        editors=("Ann Example", "Ben Example"),
+        urls=Urls(published="https://proceedings.mlr.press/v202/kim23l.html"),
+        provenance={"title": "dblp", "series": "dblp", "volume": "dblp"},
+    )
+
+
+def journal_record() -> EnrichedRecord:
+    """A synthetic journal article with volume, issue, pages and publisher."""
+    title = "An Example Article on Cluster Scheduling"
+    return EnrichedRecord(
+        entry=_list_entry(title, "[EJS '21]", 2021, 92),
+        match=Match(status="matched", score=100.0, decided_by="dblp"),
+        title=title,
+        authors=(Author(name="Ann Example"), Author(name="Ben Example")),
+        year=2021,
+        venue="EJS",
+        venue_full="Example Journal of Systems",
+        entry_type="article",
+        volume="7",
+        number="3",
+        pages="1--20",
+        publisher="Example Publisher",
+        provenance={"title": "dblp"},
+    )
+
+
+def horovod_corr_record() -> EnrichedRecord:
+    """The arXiv-only Horovod as DBLP's CoRR record has it: an article with volume "abs/..."."""
+    horovod = next(r for r in fact_records() if r.ids.arxiv == "1802.05799")
+    return dataclasses.replace(
+        horovod,
+        venue_full="CoRR",
+        entry_type="article",
+        volume="abs/1802.05799",
+        urls=dataclasses.replace(
+            horovod.urls, dblp="https://dblp.org/rec/journals/corr/abs-1802-05799"
+        ),
+    )
+
+
+def citation_records() -> list[EnrichedRecord]:
+    """One record of each kind a citation style prints differently, keys unassigned.
+
+    Nexus, BPipe, the journal article, the arXiv-only Horovod, a conference paper
+    known only by its acronym (PagedAttention) and the unmatched paper with only
+    the list's data.
+    """
+    mixed = mixed_records()
+    unmatched = next(r for r in mixed if r.match.status == "unmatched")
+    return [
+        nexus_record(),
+        bpipe_record(),
+        journal_record(),
+        horovod_corr_record(),
+        fact_records()[0],
+        unmatched,
+    ]

@@ -53,12 +53,12 @@ def render_outputs(
     """Every output's bytes for records that already carry unique keys (no I/O)."""
     return {
         "bib": to_bibtex(records, booktitle).encode("utf-8"),
-        "csv": to_csv(records),
+        "csv": to_csv(records, booktitle=booktitle),
         # A lone surrogate (possible in JSON from a service) is written as its \uXXXX escape.
         "json": to_json(records, Path(input_path).as_posix(), input_bytes).encode(
             "utf-8", "backslashreplace"
         ),
-        "csl": to_csl_json(records).encode("utf-8", "backslashreplace"),
+        "csl": to_csl_json(records, booktitle=booktitle).encode("utf-8", "backslashreplace"),
     }
 
 

@@ -84,10 +84,15 @@ def paper_identities(record: EnrichedRecord) -> tuple[str, ...]:
 
 
 def keys_by_identity(records: Iterable[EnrichedRecord]) -> dict[str, str]:
-    """The identity -> key map of records that have keys (the previous run's output)."""
+    """The identity -> key map of the previous run's settled keys.
+
+    A key is settled once its paper is matched (or pinned). A key made from the list's
+    words alone (`anon2022achieving`, of a paper unmatched or not looked up yet) is not:
+    it is made anew, from the record's authors, when the paper first gets a record.
+    """
     mapping: dict[str, str] = {}
     for record in records:
-        if record.key:
+        if record.key and record.match.status == "matched":
             for identity in paper_identities(record):
                 mapping.setdefault(identity, record.key)
     return mapping
