@@ -86,7 +86,7 @@ def test_failure_leaves_previous_outputs_untouched(
     written = write_outputs(mixed_records(), reading_list, tmp_path)
     before = {p: p.read_bytes() for p in written}
 
-    def broken(_records):
+    def broken(_records, **_options):
         raise RuntimeError("CSL writer failed")
 
     monkeypatch.setattr(emit, "to_csl_json", broken)

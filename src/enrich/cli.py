@@ -29,6 +29,7 @@ from enrich.pipeline import (
     DEFAULT_OUT,
     DEFAULT_OVERRIDES,
     RunOptions,
+    RunReport,
     emit_again,
     read_inputs,
     run,
@@ -205,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out_dir=args.out, overrides=args.overrides, booktitle=_booktitle(args)
             )
             report = emit_again(lists, options)
+            _show_merges(report, stderr)
             stderr.print(summarize(report.records, str(report.review)))
             return int(report.exit_code)
         return _run(lists, args, stderr)
@@ -236,6 +238,13 @@ def _show_warnings(lists: Sequence[ReadingList], strict: bool, stderr: Console) 
     for warning in warnings:
         stderr.print(f"warning: {warning}", markup=False, soft_wrap=True)
     return strict and bool(warnings)
+
+
+def _show_merges(report: RunReport, stderr: Console) -> None:
+    """Lines that the sources showed to be one paper, merged into one entry."""
+    for result in report.lists:
+        for warning in result.warnings:
+            stderr.print(f"warning: {warning}", markup=False, soft_wrap=True)
 
 
 def _parse(parsed: ReadingList, args: argparse.Namespace) -> int:
@@ -270,6 +279,7 @@ def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console
     )
     with progress_reporter(stderr) as progress:
         report = run(lists, options, progress)
+    _show_merges(report, stderr)
     if args.quiet:
         show_where_things_went(report, stderr)
     else:

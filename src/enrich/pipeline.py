@@ -32,6 +32,7 @@ from enrich.overrides import read_overrides
 from enrich.readinglist import ReadingList, read_list
 from enrich.resolve import resolve_entries
 from enrich.review import render_review
+from enrich.samerecord import merge_same_records
 from enrich.sources import DblpSource, S2Source
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
 from enrich.sources.s2 import DEFAULT_URL as S2_URL
@@ -78,6 +79,8 @@ class ListResult:
     """The papers this run asked the services about (all, unless --only/--limit)."""
     written: tuple[Path, ...]
     """The outputs written; empty when no paper could be refreshed (the old ones are kept)."""
+    warnings: tuple[str, ...] = ()
+    """Lines merged because they resolved to the same record, as "file:line: ..."."""
 
 
 @dataclass(frozen=True)
@@ -152,16 +155,17 @@ def run(
                 keys,
             )
             errors.update(trouble.errors)
-            records = assign_keys(
-                combine(reading_list.entries, fresh, previous), keys_by_identity(previous)
-            )
+            records, merged = merge_same_records(combine(reading_list.entries, fresh, previous))
+            records = assign_keys(records, keys_by_identity(previous))
             written: tuple[Path, ...] = ()
             refreshed = any(record.match.status in FRESH for record in fresh)
             if options.write and refreshed:
                 written = _write(records, reading_list, options)
             asked = {normalize_title(entry.title) for entry in chosen}
             looked_up = tuple(r for r in records if normalize_title(r.entry.title) in asked)
-            results.append(ListResult(reading_list, tuple(records), looked_up, written))
+            results.append(
+                ListResult(reading_list, tuple(records), looked_up, written, tuple(merged))
+            )
         stats = client.stats
     review = None
     if options.write and any(result.written for result in results):
@@ -178,11 +182,12 @@ def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
         if not paths["json"].exists():
             raise InputError(str(paths["json"]), "not there yet: run `enrich run` first")
         previous = load_records(paths["json"])
-        records = assign_keys(
-            combine(reading_list.entries, [], previous), keys_by_identity(previous)
-        )
+        records, merged = merge_same_records(combine(reading_list.entries, [], previous))
+        records = assign_keys(records, keys_by_identity(previous))
         written = _write(records, reading_list, options)
-        results.append(ListResult(reading_list, tuple(records), tuple(records), written))
+        results.append(
+            ListResult(reading_list, tuple(records), tuple(records), written, tuple(merged))
+        )
     review = write_review(results, options)
     return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, review)
 

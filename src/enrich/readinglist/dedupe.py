@@ -25,7 +25,7 @@ def merge_duplicates(items: Iterable[Entry]) -> tuple[list[Entry], list[ParseWar
         if first is None:
             merged[key] = item
             continue
-        merged[key] = _combine(first, item)
+        merged[key] = combine_entries(first, item)
         where = (
             f"line {first.lines[0]}"
             if first.file == item.file
@@ -45,7 +45,7 @@ def merge_duplicates(items: Iterable[Entry]) -> tuple[list[Entry], list[ParseWar
     return list(merged.values()), warnings
 
 
-def _combine(first: Entry, repeat: Entry) -> Entry:
+def combine_entries(first: Entry, repeat: Entry) -> Entry:
     """The first mention, plus the repeat's sections and lines and anything it adds."""
     return replace(
         first,

@@ -1,0 +1,60 @@
+"""One paper, one entry: list lines that resolve to the same record become one record.
+
+The parser already merges lines whose titles are equal; this catches what only the
+sources can tell, e.g. "A Generic Communication Scheduler ..." under one heading and a
+reworded title under another that DBLP resolves to the same key. Two entries of one paper
+would cite it twice under two keys (peng2019generic, peng2019generica).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from enrich.models import EnrichedRecord
+from enrich.readinglist.dedupe import combine_entries
+
+_SETTLED = frozenset({"matched"})
+
+
+def record_identity(record: EnrichedRecord) -> tuple[str, ...]:
+    """What makes two records one paper: its DBLP key, its DOI. Only a matched record has one."""
+    if record.match.status not in _SETTLED:
+        return ()
+    identity = []
+    if record.ids.dblp:
+        identity.append(f"dblp:{record.ids.dblp}")
+    if record.doi:
+        identity.append(f"doi:{record.doi.lower()}")
+    return tuple(identity)
+
+
+def merge_same_records(
+    records: Sequence[EnrichedRecord],
+) -> tuple[list[EnrichedRecord], list[str]]:
+    """The records in list order with each paper once, and a warning per merged line.
+
+    The first record of a paper stays, with the later entries' lines and sections.
+    """
+    kept: list[EnrichedRecord] = []
+    where: dict[str, int] = {}
+    warnings: list[str] = []
+    for record in records:
+        index = next((where[i] for i in record_identity(record) if i in where), None)
+        if index is None:
+            for identity in record_identity(record):
+                where[identity] = len(kept)
+            kept.append(record)
+            continue
+        first = kept[index]
+        kept[index] = replace(first, entry=combine_entries(first.entry, record.entry))
+        warnings.append(
+            f"{record.entry.file}:{record.entry.lines[0]}: {record.entry.title!r} is the same "
+            f"record as line {first.entry.lines[0]} ({_name(first)}); one entry with lines "
+            f"{', '.join(map(str, kept[index].entry.lines))}"
+        )
+    return kept, warnings
+
+
+def _name(record: EnrichedRecord) -> str:
+    return f"DBLP {record.ids.dblp}" if record.ids.dblp else f"DOI {record.doi}"
