@@ -7,6 +7,7 @@ fixtures; paperIds and co-authors are synthetic ("fixture-...", "Ann Example").
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -315,3 +316,64 @@ def test_dblp_ids_travel_apart_and_a_refusal_costs_only_them(client: HttpClient)
         ["DBLP:conf/osdi/YuJKKC22"],
     ]
     assert source.dblp_ids is False
+
+
+REAL_S2 = Path(__file__).parent / "fixtures" / "real-responses" / "s2"
+
+
+def _recorded_papers(name: str) -> list[dict[str, Any]]:
+    body = json.loads((REAL_S2 / name).read_text(encoding="utf-8"))
+    return body["data"] if isinstance(body, dict) else [p for p in body if p]
+
+
+@pytest.mark.parametrize(
+    ("raw", "entry_type", "container", "preprint"),
+    [
+        # real: a SIGMOD paper typed JournalArticle, Book and Conference; its "journal" is
+        # the proceedings and publicationVenue is null
+        (_recorded_papers("test_search_paper_match_title@3a3f797__0.body")[0], "inproceedings",
+         "Proceedings of the 1993 ACM SIGMOD international conference on Management of data",
+         False),
+        ({"title": "An Example Article", "publicationTypes": ["JournalArticle"],
+          "journal": {"name": "Example Journal of Systems", "volume": "7", "pages": " 1-20"},
+          "publicationVenue": {"name": "Example Journal Venue", "type": "journal"}},
+         "article", "Example Journal of Systems", False),
+        ({"title": "An Example Conference Paper", "publicationTypes": ["Conference"],
+          "venue": "SOSP", "publicationVenue": {"name": "Symposium on Operating Systems "
+                                                "Principles", "type": "conference"}},
+         "inproceedings", "Symposium on Operating Systems Principles", False),
+        ({"title": "An Example Preprint", "publicationTypes": ["JournalArticle"],
+          "venue": "arXiv.org", "journal": {"name": "ArXiv", "volume": "abs/0000.00000"}},
+         "misc", None, True),
+        ({"title": "Untyped", "publicationTypes": None, "journal": None}, "misc", None, False),
+    ],
+)  # fmt: skip
+def test_publication_types_give_type_and_container(
+    raw: dict, entry_type: str, container: str | None, preprint: bool
+) -> None:
+    paper = parse_paper(raw)
+    assert paper is not None
+    assert (paper.entry_type, paper.venue_full, paper.is_preprint) == (
+        entry_type,
+        container,
+        preprint,
+    )
+    if preprint:
+        assert paper.volume is None
+
+
+def test_every_recorded_paper_parses() -> None:
+    for path in sorted(REAL_S2.glob("*.body")):
+        body = json.loads(path.read_text(encoding="utf-8"))
+        papers = body.get("data", []) if isinstance(body, dict) else body
+        for raw in papers or []:
+            if raw is not None and raw.get("title"):
+                assert parse_paper(raw) is not None, path.name
+
+
+def test_journal_volume_and_pages_are_kept() -> None:
+    paper = parse_paper(
+        {"title": "An Example Article", "publicationTypes": ["JournalArticle"],
+         "journal": {"name": "Example Journal of Systems", "volume": "7", "pages": "\n 1-20 "}}
+    )  # fmt: skip
+    assert paper is not None and (paper.volume, paper.pages) == ("7", "1-20")

@@ -112,9 +112,12 @@ def parse_paper(raw: Any) -> Candidate | None:
     journal_name = _str(journal.get("name"))
     preprint = is_preprint_venue(venue) or is_preprint_venue(journal_name)
     entry_type = _kind(raw, preprint)
-    container = _str(_dict(raw.get("publicationVenue")).get("name"))
-    if entry_type == "article":
-        container = journal_name or container
+    # S2 names the container in publicationVenue, or only in journal (a SIGMOD paper's
+    # "journal" is its proceedings); an article's journal is the more specific name.
+    venue_name = _str(_dict(raw.get("publicationVenue")).get("name"))
+    container = (
+        (journal_name or venue_name) if entry_type == "article" else (venue_name or journal_name)
+    )
     authors = raw.get("authors") if isinstance(raw.get("authors"), list) else []
     return Candidate(
         source="s2",
