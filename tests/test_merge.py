@@ -11,6 +11,8 @@ from enrich.overrides import Override
 from fixture_records import (
     CLOCKWORK,
     CLOCKWORK_LIST,
+    ORCA,
+    ORCA_LIST,
     PAGED,
     PAGED_CORR,
     PAGED_SOSP,
@@ -190,3 +192,95 @@ def test_skipped_paper_is_the_list_data() -> None:
     record = merge_record(listed, choose_record(listed, (PAGED_SOSP,), skip), None)
     assert record.match.status == "skipped" and record.doi is None
     assert record.provenance["title"] == "list"
+
+
+# DBLP's export of the chosen record: what a search hit lacks. SOSP '23 booktitle and
+# publisher are obviously synthetic (no source gives them); the key and DOI are real facts.
+PAGED_EXPORT = Candidate(
+    source="dblp",
+    title=PAGED,
+    authors=tuple(Author(name=a.name) for a in PAGED_SOSP.authors),
+    year=2023,
+    venue_full="Proceedings of the Example Conference, SOSP 2023",
+    entry_type="inproceedings",
+    pages="611-626",
+    publisher="Example Publisher",
+    editors=("Ann Example",),
+    doi="10.1145/3600006.3613165",
+    ids=Identifiers(dblp="conf/sosp/KwonLZ0ZY0ZS23"),
+    url="https://dblp.org/rec/conf/sosp/KwonLZ0ZY0ZS23",
+    links=("https://doi.org/10.1145/3600006.3613165",),
+)
+
+
+def test_the_export_completes_the_chosen_record() -> None:
+    listed = entry("[SOSP '23]", PAGED)
+    decision = choose_record(listed, (PAGED_CORR, PAGED_SOSP))
+    record = merge_record(listed, decision, s2_record(PAGED_SOSP), PAGED_EXPORT)
+    assert record.venue == "SOSP"
+    assert record.venue_full == "Proceedings of the Example Conference, SOSP 2023"
+    assert (record.publisher, record.pages, record.editors) == (
+        "Example Publisher",
+        "611-626",
+        ("Ann Example",),
+    )
+    assert record.provenance["publisher"] == "dblp"
+    assert record.provenance["venue_full"] == "dblp"
+    assert [a.dblp_pid for a in record.authors] == [a.dblp_pid for a in PAGED_SOSP.authors]
+    assert record.urls.published is None  # its ee is the DOI link
+
+
+def test_a_conference_paper_decided_by_s2_is_inproceedings() -> None:
+    """DBLP found nothing; S2's title match decides, and links the paper's DBLP record."""
+    listed = entry("[SOSP '23]", PAGED)
+    by_s2 = replace(
+        s2_record(PAGED_SOSP), entry_type="inproceedings", venue_full="Symposium on Operating "
+        "Systems Principles", ids=Identifiers(dblp="conf/sosp/KwonLZ0ZY0ZS23", s2=S2_ID),
+    )  # fmt: skip
+    decision = choose_record(listed, (by_s2,))
+    assert decision.match.decided_by == "s2"
+    alone = merge_record(listed, decision, None)
+    assert (alone.entry_type, alone.venue, alone.venue_full) == (
+        "inproceedings",
+        "SOSP",
+        "Symposium on Operating Systems Principles",
+    )
+    completed = merge_record(listed, decision, None, PAGED_EXPORT)
+    assert completed.entry_type == "inproceedings"
+    assert completed.venue_full == PAGED_EXPORT.venue_full
+    assert completed.ids.s2 == S2_ID and completed.ids.dblp == "conf/sosp/KwonLZ0ZY0ZS23"
+
+
+def test_an_export_of_another_paper_is_not_used_for_an_s2_decision() -> None:
+    listed = entry("[SOSP '23]", PAGED)
+    decision = choose_record(listed, (replace(s2_record(PAGED_SOSP), entry_type="inproceedings"),))
+    other = replace(PAGED_EXPORT, title="An Example Workshop Paper on Something Else")
+    assert merge_record(listed, decision, None, other).publisher is None
+
+
+def test_a_pin_no_search_returned_takes_the_whole_export() -> None:
+    listed = entry("[SOSP '23]", "A title nobody indexes")
+    pin = Override(
+        title=None, key=None, dblp_key="conf/sosp/KwonLZ0ZY0ZS23", doi=None, s2_id=None,
+        action="pin", origin="overrides.csv:2",
+    )  # fmt: skip
+    decision = choose_record(listed, [], pin)
+    record = merge_record(listed, decision, None, PAGED_EXPORT)
+    assert (record.title, record.entry_type, record.publisher) == (
+        PAGED,
+        "inproceedings",
+        "Example Publisher",
+    )
+    assert [a.name for a in record.authors] == [a.name for a in PAGED_EXPORT.authors]
+
+
+def test_the_publishers_page_comes_from_dblps_ee() -> None:
+    listed = entry("[OSDI '22]", ORCA_LIST)
+    decision = choose_record(listed, (ORCA,))
+    export = replace(
+        PAGED_EXPORT, title=ORCA.title, doi=None, ids=Identifiers(dblp=ORCA.ids.dblp),
+        links=("https://www.usenix.org/conference/osdi22/presentation/yu",),
+    )  # fmt: skip
+    record = merge_record(listed, decision, None, export)
+    assert record.urls.published == "https://www.usenix.org/conference/osdi22/presentation/yu"
+    assert record.provenance["urls.published"] == "dblp"
