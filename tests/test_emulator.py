@@ -7,21 +7,44 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import bibtexparser
 import pytest
 import requests
 
 from enrich.emulator import Corpus, Emulator, Faults
-from enrich.emulator.build_corpus import CONFUSABLES, FACTS, build
-from enrich.emulator.services import CORPUS_FILE, _dblp_text, _term_matches, _words, s2_batch
+from enrich.emulator.build_corpus import (
+    CONFUSABLES,
+    DBLP_FACTS,
+    FACTS,
+    build,
+    export_values,
+    read_dblp_facts,
+    s2_publication,
+)
+from enrich.emulator.dblp_export import tex, tex_name, tex_pages
+from enrich.emulator.services import (
+    CORPUS_FILE,
+    _dblp_text,
+    _term_matches,
+    _words,
+    dblp_record_export,
+    s2_batch,
+)
 
 CORPUS = json.loads(CORPUS_FILE.read_text(encoding="utf-8"))
+BY_KEY = {record["key"]: record for record in CORPUS["dblp"]}
 
 
 def facts() -> list[dict[str, Any]]:
     return json.loads(FACTS.read_text(encoding="utf-8"))
+
+
+def dblp_facts() -> list[dict[str, Any]]:
+    return read_dblp_facts(DBLP_FACTS)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +69,11 @@ def keys(hits: dict[str, Any]) -> list[str]:
 
 
 def test_corpus_is_what_the_generator_makes_of_the_facts() -> None:
-    assert build(facts()) == CORPUS
+    assert build(facts(), dblp_facts()) == CORPUS
+
+
+def test_the_dblp_facts_are_the_shared_fixture_one_line_per_list_paper() -> None:
+    assert [line["list_title"] for line in dblp_facts()] == [f["list_title"] for f in facts()]
 
 
 def test_every_fixture_paper_has_its_published_record() -> None:
@@ -192,6 +219,177 @@ def test_dblp_single_author_is_an_object(emulator: Emulator) -> None:
     assert isinstance(hits["hit"][0]["info"]["authors"]["author"], dict)
 
 
+# --- DBLP record exports ------------------------------------------------------------------
+
+
+def export(base: str, key: str, **params: Any) -> requests.Response:
+    return requests.get(f"{base}/rec/{key}.bib", params={"param": 1, **params})
+
+
+def only_entry(body: str) -> Any:
+    library = bibtexparser.parse_string(body)
+    assert not library.failed_blocks
+    (entry,) = library.entries
+    return entry
+
+
+def bare(value: str) -> str:
+    """A value without TeX braces, page ranges with one dash: to compare with the facts."""
+    return " ".join(re.sub(r"[{}]", "", value).replace("--", "-").split())
+
+
+@pytest.mark.parametrize(
+    ("key", "list_title"),
+    [
+        ("conf/sosp/ShenCJZKPKS19", "Nexus: A GPU Cluster Engine for Accelerating DNN-Based Video Analysis"),
+        # The facts do not name BPipe's key (conf/icml/KimKYC23): its record is the stand-in.
+        ("conf/icml/ExampleKim23", "BPipe: Memory-Balanced Pipeline Parallelism for Training Large Language Models"),
+    ],
+)  # fmt: skip
+def test_export_of_a_fact_backed_record_holds_the_facts(
+    emulator: Emulator, key: str, list_title: str
+) -> None:
+    (line,) = (line for line in dblp_facts() if line["list_title"] == list_title)
+    answer = export(emulator.url, key)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "text/x-bibtex; charset=utf-8"
+    entry = only_entry(answer.text)
+    assert (entry.entry_type, entry.key) == ("inproceedings", f"DBLP:{key}")
+    fields = {field.key: str(field.value) for field in entry.fields}
+    for name in ("booktitle", "publisher", "pages"):
+        assert bare(fields[name]) == bare(line[name])
+    assert fields["url"] == line["ee"]
+    assert fields["biburl"] == f"https://dblp.org/rec/{key}.bib"
+    assert fields["bibsource"] == "dblp computer science bibliography, https://dblp.org"
+
+
+def test_pmlr_proceedings_have_their_series_and_volume(emulator: Emulator) -> None:
+    fields = {
+        f.key: f.value
+        for f in only_entry(export(emulator.url, "conf/icml/ExampleKim23").text).fields
+    }
+    assert (fields["series"], fields["volume"], fields["publisher"]) == (
+        "Proceedings of Machine Learning Research", "202", "{PMLR}")  # fmt: skip
+
+
+def test_export_is_dblps_layout_without_homonym_numbers(emulator: Emulator) -> None:
+    hit_names = [a["text"] for a in BY_KEY["conf/sosp/KwonLZ0ZY0ZS23"]["authors"]["author"]]
+    assert "Bob Example 0001" in hit_names
+    body = export(emulator.url, "conf/sosp/KwonLZ0ZY0ZS23").text
+    assert body.startswith(
+        "@inproceedings{DBLP:conf/sosp/KwonLZ0ZY0ZS23,\n  author       = {Example Kwon and\n                  Bob Example and\n"
+    )
+    assert "0001" not in body
+    assert "  booktitle    = {Proceedings of the Example Conference, {SOSP} 2023},\n" in body
+    assert "  doi          = {10.1145/3600006.3613165},\n" in body
+    assert body.endswith(
+        "  bibsource    = {dblp computer science bibliography, https://dblp.org}\n}\n"
+    )
+
+
+def test_corr_export_is_an_article_with_its_eprint(emulator: Emulator) -> None:
+    entry = only_entry(export(emulator.url, "journals/corr/abs-2309-06180").text)
+    fields = {field.key: field.value for field in entry.fields}
+    assert (entry.entry_type, entry.key) == ("article", "DBLP:journals/corr/abs-2309-06180")
+    assert (fields["journal"], fields["volume"], fields["eprinttype"], fields["eprint"]) == (
+        "CoRR", "abs/2309.06180", "arXiv", "2309.06180")  # fmt: skip
+    assert fields["url"] == "https://arxiv.org/abs/2309.06180" and "booktitle" not in fields
+
+
+def test_unknown_key_is_a_404_page(emulator: Emulator) -> None:
+    answer = export(emulator.url, "conf/nowhere/Nobody99")
+    assert answer.status_code == 404 and "text/html" in answer.headers["Content-Type"]
+    assert "<html>" in answer.text
+    assert export(emulator.url, "conf/sosp/KwonLZ0ZY0ZS23", param=0).status_code == 400
+
+
+def test_every_export_parses_and_agrees_with_its_hit() -> None:
+    corpus = Corpus.load()
+    for info in corpus.dblp:
+        answer = dblp_record_export(corpus, info["key"], {"param": "1"})
+        entry = only_entry(answer.body)
+        fields = {field.key: str(field.value) for field in entry.fields}
+        assert (entry.key, entry.entry_type) == (f"DBLP:{info['key']}", info["export"]["type"])
+        assert fields["year"] == info["year"] and fields.get("doi") == info.get("doi")
+        assert len(fields["author"].split(" and\n")) == len(info["authors"]["author"])
+
+
+def test_export_values_are_facts_or_look_synthetic() -> None:
+    """Booktitles, publishers, volumes, pages and titles come from the DBLP facts (a proceedings
+    value serves its venue's year) or the hit; what no fact gives is named and says Example."""
+    seen: dict[str, set[str]] = {}
+    for line in dblp_facts():
+        for name, value in export_values(line).items():
+            seen.setdefault(name, set()).add(value)
+    for info in CORPUS["dblp"]:
+        values = info["export"]
+        for name in values.get("synthetic", []):
+            assert "Example" in values[name]
+        for name in ("booktitle", "publisher", "pages", "ee"):
+            if name in values and name not in values.get("synthetic", []):
+                assert values[name] in seen[name] | {info.get("ee")}, (info["key"], name)
+        if values["type"] == "inproceedings":
+            assert values.get("volume") in seen["volume"] | {None}
+            assert "series" not in values or values["publisher"] == "{PMLR}"
+        assert values["title"] in seen["title"] | {tex(info["title"].removesuffix("."))}
+
+
+def test_search_hits_carry_no_export(emulator: Emulator) -> None:
+    hits = dblp(emulator, "19|20", h=1000)
+    assert int(hits["@total"]) == len(CORPUS["dblp"])
+    for hit in hits["hit"]:
+        record = {k: v for k, v in BY_KEY[hit["info"]["key"]].items() if k != "export"}
+        people = record["authors"]["author"]
+        if len(people) == 1:
+            record["authors"] = {"author": people[0]}
+        assert "export" not in hit["info"] and hit["info"] == record
+
+
+def test_records_without_an_export_get_one_from_their_hit() -> None:
+    """A benchmark's extra records have none: journals keep their hit's values, conference
+    papers get the synthetic proceedings."""
+    journal = {"title": "An Example Journal Paper.", "key": "journals/example/Example09",
+               "venue": "PVLDB", "volume": "2", "number": "2", "pages": "1493-1500",
+               "year": "2009", "type": "Journal Articles",
+               "authors": {"author": {"@pid": "ex/1", "text": "Ann Example-Ley 0002"}}}  # fmt: skip
+    paper = {**journal, "key": "conf/example/Example09", "venue": "EuroSys",
+             "type": "Conference and Workshop Papers", "volume": None, "pages": None}  # fmt: skip
+    corpus = Corpus.load().extended([journal, paper], [])
+    article = only_entry(dblp_record_export(corpus, "journals/example/Example09", {}).body)
+    fields = {f.key: f.value for f in article.fields}
+    assert article.entry_type == "article" and fields["author"] == "Ann Example{-}Ley"
+    assert (fields["journal"], fields["volume"], fields["number"], fields["pages"]) == (
+        "{PVLDB}", "2", "2", "1493--1500")  # fmt: skip
+    assert "publisher" not in fields
+    conference = only_entry(dblp_record_export(corpus, "conf/example/Example09", {}).body)
+    fields = {f.key: f.value for f in conference.fields}
+    assert (fields["booktitle"], fields["publisher"]) == (
+        "Proceedings of the Example Conference, EuroSys 2009", "Example Publisher")  # fmt: skip
+    assert "pages" not in fields
+
+
+@pytest.mark.parametrize(
+    ("plain", "written"),
+    [
+        ("Nexus - a GPU cluster engine for DNN-based video", "Nexus - a {GPU} cluster engine for DNN-based video"),
+        ("Clipper: A Low-Latency System", "Clipper: {A} Low-Latency System"),
+        ("A Unified Architecture on GPU/CPU Clusters", "A Unified Architecture on {GPU/CPU} Clusters"),
+        ("LILOG-DB: Support", "{LILOG-DB:} Support"),
+        ("Toronto, ON, Canada (GI), USA", "Toronto, ON, Canada (GI), {USA}"),
+        ("μLayer & Kraków", "{\\(\\mu\\)}Layer {\\&} Krak{\\'{o}}w"),
+    ],
+)  # fmt: skip
+def test_text_is_written_as_dblp_writes_it(plain: str, written: str) -> None:
+    assert tex(plain) == written
+
+
+def test_names_and_pages_are_written_as_dblp_writes_them() -> None:
+    assert tex_name("Gyeong-In Yu 0001") == "Gyeong{-}In Yu"
+    assert tex_name("Stéphane Bressan") == "St{\\'{e}}phane Bressan"
+    assert (tex_pages("521-538"), tex_pages("45:1-45:15"), tex_pages("1--15")) == (
+        "521--538", "45:1--45:15", "1--15")  # fmt: skip
+
+
 # --- S2 answers ----------------------------------------------------------------------------
 
 
@@ -217,6 +415,33 @@ def test_s2_batch_is_positional_with_nulls(emulator: Emulator) -> None:
 def test_s2_batch_errors(emulator: Emulator, params: dict, body: dict, error: str) -> None:
     answer = requests.post(f"{emulator.url}/graph/v1/paper/batch", params=params, json=body)
     assert answer.status_code == 400 and error in answer.json()["error"]
+
+
+def test_s2_sends_publication_types_venues_and_journals(emulator: Emulator) -> None:
+    fields = "publicationTypes,publicationVenue,journal,venue"
+    ids = ["DOI:10.1145/3600006.3613165", "ARXIV:1802.05799", "ARXIV:2302.11665"]
+    answer = requests.post(
+        f"{emulator.url}/graph/v1/paper/batch", params={"fields": fields}, json={"ids": ids}
+    )
+    sosp, horovod, alpaserve = answer.json()
+    assert sosp["publicationTypes"] == ["Conference"] and sosp["journal"] is None
+    assert sosp["publicationVenue"] == {
+        "id": "fixture-venue-sosp", "name": "Symposium on Operating Systems Principles",
+        "type": "conference", "alternate_names": ["SOSP"]}  # fmt: skip
+    assert (horovod["publicationTypes"], horovod["publicationVenue"]) == (None, None)
+    assert horovod["journal"] == {"name": "ArXiv", "volume": "abs/1802.05799"}
+    assert alpaserve["publicationVenue"]["name"].startswith("USENIX Symposium on Operating")
+    every = [p for p in CORPUS["s2"] if p["venue"] != "arXiv.org"]
+    assert all(p["publicationTypes"] == ["Conference"] and p["publicationVenue"] for p in every)
+
+
+def test_s2_journal_articles_name_their_journal() -> None:
+    assert s2_publication("PVLDB", None, journal=True) == {
+        "publicationTypes": ["JournalArticle"],
+        "publicationVenue": {"id": "fixture-venue-vldb", "name": "Proceedings of the VLDB Endowment",
+                             "type": "journal", "alternate_names": ["PVLDB"]},
+        "journal": {"name": "Proceedings of the VLDB Endowment"},
+    }  # fmt: skip
 
 
 def test_s2_dblp_ids_resolve_only_when_enabled() -> None:
@@ -274,6 +499,26 @@ def test_faults_fire_every_nth_request_and_are_counted() -> None:
             requests.get(search, params=params, timeout=0.2)
         assert running.requests["dblp.search"] == 8
         assert running.faults_injected == {"429": 1, "503": 1, "drop": 1, "slow": 1}
+
+
+def test_exports_are_faulted_delayed_and_counted_like_searches() -> None:
+    faults = Faults(every=2, kinds=("429", "503", "drop"), latency=0.05)
+    with Emulator(faults=faults) as running:
+        key = "conf/sosp/ShenCJZKPKS19"
+        started = time.perf_counter()
+        assert export(running.url, key).status_code == 200
+        assert time.perf_counter() - started >= 0.05
+        throttled = export(running.url, key)
+        assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "1"
+        assert "text/html" in throttled.headers["Content-Type"]  # DBLP's page, not S2's JSON
+        assert dblp(running, "nexus")["@total"] == "1"
+        assert export(running.url, key).status_code == 503
+        export(running.url, key)
+        with pytest.raises(requests.ConnectionError):
+            export(running.url, key)
+        assert running.requests == {"dblp.export": 5, "dblp.search": 1}
+        assert running.per_service() == {"dblp": 6}
+        assert running.faults_injected == {"429": 1, "503": 1, "drop": 1}
 
 
 def test_s2_429_is_json_without_retry_after_unless_asked() -> None:

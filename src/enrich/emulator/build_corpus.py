@@ -1,6 +1,6 @@
 """Build the emulator's corpus (corpus.json) from the real facts in the shared fixtures.
 
-    python -m enrich.emulator.build_corpus [FACTS_JSON] [OUT_JSON]
+    python -m enrich.emulator.build_corpus [FACTS_JSON] [OUT_JSON] [DBLP_FACTS_JSONL]
 
 Every value that is a fact comes from the facts file: titles, venues, years, DOIs,
 arXiv ids, DBLP keys where seen, the first author's family name, the author count,
@@ -9,6 +9,19 @@ value the facts do not give is made obviously synthetic, so no one takes it for 
 fact: DBLP keys `conf/osdi/ExampleUnger22`, given names "Example", co-authors
 "Ann Example", pids "ex/...", S2 paperIds "fixture-...". Values nobody can make look
 synthetic (corpusId, citation counts) are left null.
+
+Every DBLP record also gets an `export`: what DBLP's BibTeX export adds to a search hit
+(see dblp_export.py). Its values come from the DBLP facts (DBLP_FACTS, one line per list
+paper, each value with where it was seen) where the line for the paper gives them; a
+proceedings title, publisher and PMLR volume seen for one paper of a venue's year serve
+its other papers too (they are facts of the proceedings). What no fact gives is synthetic
+and named in `synthetic` (booktitle "Proceedings of the Example Conference, {SOSP} 2023",
+publisher "Example Publisher"); pages nobody saw are left out. The search never sends
+`export`, so the hits stay exactly as the facts make them.
+
+S2 records carry `publicationTypes`, `publicationVenue` and `journal` as S2 sends them:
+a conference paper's venue named by its full name from enrich.venues, a preprint's
+journal "ArXiv" with its `abs/` volume.
 
 The corpus also holds the labelled accuracy set (`labels`): for each list paper of
 the facts, the DBLP key and DOI of its published record (the right answer), the
@@ -25,14 +38,25 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from enrich.emulator.dblp_export import PMLR_SERIES, default_export, tex, tex_pages
+from enrich.venues import _ALIASES, canonical_venue
+
 # The real facts, kept in the repository beside the tests (a copy of the shared fixtures).
 FACTS = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "papers_part1.json"
+DBLP_FACTS = FACTS.with_name("papers_part1_dblp.jsonl")
 OUT = Path(__file__).with_name("corpus.json")
 
 _DBLP_STREAM = {"USENIX ATC": "conf/usenix", "NeurIPS": "conf/nips", "NIPS": "conf/nips",
                 "CoRR": "journals/corr", "MLSys": "conf/mlsys"}  # fmt: skip
 _GIVEN = ("Ann", "Bob", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ida", "Jo", "Kai", "Lou")
 _NAMED_CORR_KEY = re.compile(r"journals/corr/abs-\d{4}-\d{4,5}")
+_DBLP_BIBTEX_SOURCE = re.compile(r"DBLP (?:standard|condensed) BibTeX")
+"""A `from` naming DBLP's own BibTeX: that line's values are already in its spelling."""
+_EXPORT_FIELDS = ("title", "booktitle", "journal", "volume", "number", "pages", "publisher")
+_PROCEEDINGS_FIELDS = ("booktitle", "publisher", "volume")
+"""Export values that belong to a venue's proceedings of a year, not to one paper."""
+_EXPORT_ORDER = ("type", "title", "booktitle", "journal", "series", "volume", "number",
+                 "pages", "publisher", "editors", "ee", "eprint", "synthetic")  # fmt: skip
 
 # Records the facts name as confusable with a list paper, quoted from their
 # `confusables` text: title, venue, year, arXiv id, family names the facts give,
@@ -238,6 +262,30 @@ def s2_record(
         "openAccessPdf": {"url": f"https://arxiv.org/pdf/{arxiv}", "status": "GREEN"}
         if arxiv else None,
         "authors": [{"authorId": None, "name": name} for name in authors],
+        **s2_publication(venue, arxiv),
+    }  # fmt: skip
+
+
+def s2_publication(venue: str, arxiv: str | None, journal: bool = False) -> dict[str, Any]:
+    """S2's `publicationTypes`, `publicationVenue` and `journal` (apis.md §2.4-2.5).
+
+    A preprint has no type or venue and the journal "ArXiv" (as S2 sends for arXiv
+    papers); a paper's venue is named by the first full name (three words or more, no
+    abbreviation) in enrich.venues' aliases ("Symposium on Operating Systems Principles"),
+    else as is.
+    """
+    if venue == "CoRR":
+        journal_of_preprint = {"name": "ArXiv", "volume": f"abs/{arxiv}"} if arxiv else None
+        return {"publicationTypes": None, "publicationVenue": None, "journal": journal_of_preprint}
+    canonical = canonical_venue(venue)
+    aliases = _ALIASES.get(canonical or "", ())
+    name = next((a for a in aliases if len(a.split()) >= 3 and "." not in a), venue)
+    kind = "journal" if journal else "conference"
+    return {
+        "publicationTypes": ["JournalArticle" if journal else "Conference"],
+        "publicationVenue": {"id": f"fixture-venue-{slug(canonical or venue)}", "name": name,
+                             "type": kind, "alternate_names": [venue]},
+        "journal": {"name": name} if journal else None,
     }  # fmt: skip
 
 
@@ -327,7 +375,88 @@ def label(
     }
 
 
-def build(facts: list[Mapping[str, Any]]) -> dict[str, Any]:
+def read_dblp_facts(path: Path = DBLP_FACTS) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def export_values(line: Mapping[str, Any]) -> dict[str, str]:
+    """A DBLP facts line's values as the export writes them.
+
+    Values seen in DBLP's own BibTeX are kept verbatim; the others (search hits, citation
+    texts) get DBLP's spelling: braced capitals, LaTeX accents, "--" in page ranges, and
+    no final period (DBLP's hits end titles with one, its BibTeX does not).
+    """
+    verbatim = any(_DBLP_BIBTEX_SOURCE.search(source) for source in line["from"])
+    values: dict[str, str] = {}
+    for name in _EXPORT_FIELDS:
+        if line.get(name) is None:
+            continue
+        value = str(line[name])
+        if not verbatim:
+            value = value.removesuffix(".") if name == "title" else value
+            value = tex_pages(value) if name == "pages" else tex(value)
+        values[name] = value
+    if line.get("ee"):
+        values["ee"] = line["ee"]
+    return values
+
+
+def lines_by_record(
+    lines: list[Mapping[str, Any]],
+    published: Mapping[str, Mapping[str, Any]],
+    by_key: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Mapping[str, Any]]:
+    """Record key -> its DBLP facts line: by the line's key where the corpus has that key,
+    else by list title (the published record of the list paper). Year and DOI must agree."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for line in lines:
+        record = by_key.get(line["dblp_key"] or "") or published.get(line["list_title"])
+        if record is None:
+            raise ValueError(f"no corpus record for DBLP facts line {line['list_title']!r}")
+        if line["year"] is not None and str(line["year"]) != record["year"]:
+            raise ValueError(f"{record['key']}: year {record['year']} but the line says "
+                             f"{line['year']}")  # fmt: skip
+        if line["doi"] and line["doi"].lower() != (record.get("doi") or line["doi"]).lower():
+            raise ValueError(f"{record['key']}: DOI {record.get('doi')} vs {line['doi']}")
+        found[record["key"]] = line
+    return found
+
+
+def proceedings_values(
+    dblp: list[Mapping[str, Any]], values: Mapping[str, Mapping[str, str]]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """(venue, year) -> the proceedings values its papers' lines give; they must agree."""
+    shared: dict[tuple[str, str], dict[str, str]] = {}
+    for record in dblp:
+        of_venue = shared.setdefault((record["venue"], record["year"]), {})
+        for name, value in values.get(record["key"], {}).items():
+            if name in _PROCEEDINGS_FIELDS and of_venue.setdefault(name, value) != value:
+                raise ValueError(f"{record['venue']} {record['year']}: two {name}s, "
+                                 f"{of_venue[name]!r} and {value!r}")  # fmt: skip
+    return shared
+
+
+def export_for(
+    record: Mapping[str, Any], own: Mapping[str, str], proceedings: Mapping[str, str]
+) -> dict[str, Any]:
+    """The record's `export`: its own facts, then its proceedings', then synthetic values."""
+    export = default_export(record)
+    if export["type"] == "inproceedings":
+        for name, value in {**proceedings, **own}.items():
+            export[name] = value
+            if name in export.get("synthetic", ()):
+                export["synthetic"].remove(name)
+        if export.get("publisher") == "{PMLR}":
+            export["series"] = PMLR_SERIES
+        if not export.get("synthetic"):
+            export.pop("synthetic", None)
+    return {name: export[name] for name in _EXPORT_ORDER if name in export}
+
+
+def build(
+    facts: list[Mapping[str, Any]], dblp_facts: list[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The corpus; `dblp_facts` are the lines of DBLP_FACTS (read from there when None)."""
     named = {key for f in facts for key in _NAMED_CORR_KEY.findall(f["confusables"] or "")}
     used: set[str] = set()
     per_fact = [list(records_for(fact, i, used)) for i, fact in enumerate(facts)]
@@ -335,6 +464,17 @@ def build(facts: list[Mapping[str, Any]]) -> dict[str, Any]:
     pairs += list(confusable_records(named, used))
     pairs += list(namesake_records(used))
     dblp = [record for kind, record in pairs if kind == "dblp"]
+    published = {f["list_title"]: records[0][1] for f, records in zip(facts, per_fact, strict=True)}
+    lines = lines_by_record(
+        read_dblp_facts() if dblp_facts is None else dblp_facts,
+        published,
+        {r["key"]: r for r in dblp},
+    )
+    values = {key: export_values(line) for key, line in lines.items()}
+    shared = proceedings_values(dblp, values)
+    for record in dblp:  # last, so that every hit.info stays as it was
+        own = values.get(record["key"], {})
+        record["export"] = export_for(record, own, shared[record["venue"], record["year"]])
     corpus: dict[str, Any] = {
         "about": "Built by enrich.emulator.build_corpus from the shared fixture facts; "
         "every 'Example'/'fixture-'/'ex/' value is synthetic.",
@@ -355,7 +495,8 @@ def build(facts: list[Mapping[str, Any]]) -> dict[str, Any]:
 def main(argv: list[str]) -> None:
     facts_path = Path(argv[0]) if argv else FACTS
     out_path = Path(argv[1]) if len(argv) > 1 else OUT
-    corpus = build(json.loads(facts_path.read_text(encoding="utf-8")))
+    dblp_facts = read_dblp_facts(Path(argv[2]) if len(argv) > 2 else DBLP_FACTS)
+    corpus = build(json.loads(facts_path.read_text(encoding="utf-8")), dblp_facts)
     out_path.write_text(json.dumps(corpus, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{out_path}: {len(corpus['dblp'])} DBLP records, {len(corpus['s2'])} S2 records")
 

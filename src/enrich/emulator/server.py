@@ -1,16 +1,18 @@
 """A local HTTP server that plays DBLP and Semantic Scholar, with faults on demand.
 
-One server serves both APIs under their real paths (/search/publ/api and
+One server serves both APIs under their real paths (/search/publ/api, /rec/{key}.bib,
 /graph/v1/...), so ENRICH_DBLP_URL and ENRICH_S2_URL can both point at it. Faults
 imitate what the real services do on a bad day (apis.md §1.9, §2.7): DBLP's HTML 429
 with Retry-After, S2's JSON 429 (Retry-After only when asked), 503 pages, answers
-slower than the client's read timeout, connections dropped without an answer.
+slower than the client's read timeout, connections dropped without an answer. Every
+endpoint of a service suffers them alike, and is counted alike, per endpoint and service.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import socket
 import threading
 import time
@@ -19,9 +21,17 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from enrich.emulator.services import Answer, Corpus, dblp_search, s2_batch, s2_match, s2_search
+from enrich.emulator.services import (
+    Answer,
+    Corpus,
+    dblp_record_export,
+    dblp_search,
+    s2_batch,
+    s2_match,
+    s2_search,
+)
 
 FAULT_KINDS = ("429", "503", "slow", "drop")
 ENDPOINTS = {
@@ -30,6 +40,15 @@ ENDPOINTS = {
     ("GET", "/graph/v1/paper/search/match"): "s2.match",
     ("GET", "/graph/v1/paper/search"): "s2.search",
 }
+"""The fixed paths; a record export (`GET /rec/{key}.bib`) is "dblp.export" (endpoint_for)."""
+_EXPORT_PATH = re.compile(r"/rec/(?P<key>.+)\.bib")
+
+
+def endpoint_for(method: str, path: str) -> str | None:
+    """The endpoint a request is for, None for none: its service is the name's prefix."""
+    if method == "GET" and _EXPORT_PATH.fullmatch(path):
+        return "dblp.export"
+    return ENDPOINTS.get((method, path))
 
 
 @dataclass(frozen=True)
@@ -73,7 +92,8 @@ class Emulator:
         self.faults = faults
         self.accept_dblp_ids = accept_dblp_ids
         self.requests: Counter[str] = Counter()
-        """Requests received per endpoint ("dblp.search", "s2.batch", ...), faults included."""
+        """Requests received per endpoint ("dblp.search", "dblp.export", "s2.batch", ...),
+        faults included; per_service() adds them up per service."""
         self.faults_injected: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._random = random.Random(faults.seed)
@@ -117,6 +137,14 @@ class Emulator:
             self.requests.clear()
             self.faults_injected.clear()
 
+    def per_service(self) -> Counter[str]:
+        """Requests received per service ("dblp", "s2"): what a rate limit counts."""
+        totals: Counter[str] = Counter()
+        with self._lock:
+            for endpoint, count in self.requests.items():
+                totals[endpoint.split(".")[0]] += count
+        return totals
+
     def _admit(self, endpoint: str) -> str | None:
         """Count the request; the fault it suffers, if any."""
         with self._lock:
@@ -133,9 +161,12 @@ class Emulator:
             return fault
 
     def answer(self, method: str, path: str, query: dict[str, str], body: Any) -> Answer:
-        endpoint = ENDPOINTS.get((method, path))
+        endpoint = endpoint_for(method, path)
+        export = _EXPORT_PATH.fullmatch(path)
         if endpoint == "dblp.search":
             return dblp_search(self.corpus, query)
+        if endpoint == "dblp.export" and export:
+            return dblp_record_export(self.corpus, unquote(export["key"]), query)
         if endpoint == "s2.batch":
             return s2_batch(self.corpus, query, body, self.accept_dblp_ids)
         if endpoint == "s2.match":
@@ -175,7 +206,7 @@ def _handler_for(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            endpoint = ENDPOINTS.get((method, parts.path), "other")
+            endpoint = endpoint_for(method, parts.path) or "other"
             fault = emulator._admit(endpoint)
             time.sleep(emulator.faults.latency)
             if fault == "drop":

@@ -1,7 +1,8 @@
 """What the emulated DBLP and Semantic Scholar answer, as pure functions over a corpus.
 
 The shapes are the recorded ones of apis.md: DBLP's all-string envelope (one author
-sent as an object, no `hit` key on zero hits), S2's positional batch with nulls, its
+sent as an object, no `hit` key on zero hits), its standard BibTeX export of a record
+(dblp_export.py) and HTML 404 for an unknown key, S2's positional batch with nulls, its
 404 "Title match not found" and its `data`-less empty search. The matching is a
 simple but honest imitation: DBLP ANDs case-insensitive word prefixes ('$' exact,
 '|' or), folding accents unless the query itself holds one; S2 matches titles fuzzily.
@@ -10,6 +11,7 @@ simple but honest imitation: DBLP ANDs case-insensitive word prefixes ('$' exact
 from __future__ import annotations
 
 import bisect
+import html
 import json
 import re
 from collections import defaultdict
@@ -21,6 +23,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from enrich.emulator import dblp_export
 from enrich.text import fold_to_ascii, normalize_title
 
 CORPUS_FILE = Path(__file__).with_name("corpus.json")
@@ -57,7 +60,11 @@ def _words(text: str, fold: bool = True) -> list[str]:
 
 @dataclass(frozen=True)
 class Corpus:
-    """DBLP `hit.info` records and S2 paper objects, exactly as the services send them."""
+    """DBLP `hit.info` records and S2 paper objects, exactly as the services send them.
+
+    A DBLP record may also hold `export`, what its BibTeX export adds to the hit; the
+    search never sends it.
+    """
 
     dblp: Sequence[Mapping[str, Any]]
     s2: Sequence[Mapping[str, Any]]
@@ -95,6 +102,7 @@ class CorpusIndex:
                 postings[word].add(number)
         self._postings = dict(postings)
         self._vocabulary = sorted(postings)
+        self.dblp_by_key = {info["key"]: info for info in corpus.dblp if "key" in info}
         self.s2_titles = [normalize_title(paper["title"]) for paper in corpus.s2]
         self.s2_title_words = [set(_words(paper["title"])) for paper in corpus.s2]
         self.s2_by_id: dict[tuple[str, str], Mapping[str, Any]] = {}
@@ -176,7 +184,7 @@ def dblp_search(corpus: Corpus, params: Mapping[str, str]) -> Answer:
                             "@sent": str(len(sent)), "@first": str(first)}  # fmt: skip
     if sent:
         hits["hit"] = [
-            {"@score": str(-score), "@id": str(number), "info": _one_author_as_object(info),
+            {"@score": str(-score), "@id": str(number), "info": _hit_info(info),
              "url": f"URL#{number}"}
             for score, _, number, info in sent
         ]  # fmt: skip
@@ -189,11 +197,31 @@ def dblp_search(corpus: Corpus, params: Mapping[str, str]) -> Answer:
     return Answer(200, {"result": result})
 
 
-def _one_author_as_object(info: Mapping[str, Any]) -> Mapping[str, Any]:
+def _hit_info(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The record as a hit: without its `export`, one author sent as an object."""
+    info = {name: value for name, value in record.items() if name != "export"}
     authors = info.get("authors", {}).get("author")
     if isinstance(authors, list) and len(authors) == 1:
         return {**info, "authors": {"author": authors[0]}}
     return info
+
+
+def dblp_record_export(corpus: Corpus, key: str, params: Mapping[str, str]) -> Answer:
+    """GET /rec/{key}.bib: the standard export (param=1, also sent when param is missing).
+
+    The condensed (0) and crossref (2) formats are not emulated: a 400 says so, rather
+    than a body a client would take for them.
+    """
+    if params.get("param", "1") != "1":
+        return Answer(400, "only the standard export (param=1) is emulated", "text/plain")
+    info = corpus.index.dblp_by_key.get(key)
+    if info is None:
+        page = (
+            "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
+            f"<p>No such record: {html.escape(key)}</p></body></html>"
+        )
+        return Answer(404, page, "text/html")
+    return Answer(200, dblp_export.render(info), "text/x-bibtex")
 
 
 def _fields(params: Mapping[str, str]) -> list[str] | Answer:
