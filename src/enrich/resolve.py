@@ -66,22 +66,21 @@ def resolve_entries(
     trouble = ServiceTrouble()
     keys = keys or {}
 
-    def decide(entry: Entry) -> Decision:
+    def decide(entry: Entry) -> tuple[Decision, Candidate | None]:
         key = entry.key or keys.get(normalize_title(entry.title))
         decision = _decide(entry, dblp, s2, find_override(overrides, entry, key=key), trouble)
+        export = _export(decision, dblp, trouble)
         if on_progress is not None:
             on_progress(entry, decision.match.status)
-        return decision
+        return decision, export
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        decisions = list(pool.map(decide, entries))
+        decided = list(pool.map(decide, entries))
+        decisions = [decision for decision, _ in decided]
         s2_records = _s2_records(entries, decisions, s2, trouble, pool)
-        exports = _exports(decisions, s2_records, dblp, trouble, pool)
     records = [
         merge_record(entry, decision, s2_record, export)
-        for entry, decision, s2_record, export in zip(
-            entries, decisions, s2_records, exports, strict=True
-        )
+        for entry, (decision, export), s2_record in zip(entries, decided, s2_records, strict=True)
     ]
     return records, trouble
 
@@ -196,39 +195,20 @@ def _s2_by_title(
     return found.chosen if found.match.status == "matched" else None
 
 
-def _exports(
-    decisions: Sequence[Decision],
-    s2_records: Sequence[Candidate | None],
-    dblp: Source,
-    trouble: ServiceTrouble,
-    pool: ThreadPoolExecutor,
-) -> list[Candidate | None]:
-    """DBLP's complete record of every matched paper with a DBLP key: the chosen hit's, the
-    key S2 links a paper it decided to, or a pinned one. A failed export costs that paper
-    its proceedings title, never its match."""
-
-    def export(paper: _KnownPaper | None) -> Candidate | None:
-        if paper is None:
-            return None
-        try:
-            return dblp.fetch([paper])[0]
-        except ServiceError as error:
-            trouble.note(error)
-            return None
-
-    papers = [
-        _export_paper(decision, s2_record) if decision.match.status == "matched" else None
-        for decision, s2_record in zip(decisions, s2_records, strict=True)
-    ]
-    return list(pool.map(export, papers))
-
-
-def _export_paper(decision: Decision, s2_record: Candidate | None) -> _KnownPaper | None:
-    """The DBLP key to export for a matched paper, None when it has none."""
+def _export(decision: Decision, dblp: Source, trouble: ServiceTrouble) -> Candidate | None:
+    """DBLP's complete record of a matched paper with a DBLP key: the chosen hit's, the key
+    S2's record links to, or a pinned one. Asked right after the paper's search, so DBLP's
+    limiter never idles. A failed export costs the paper its proceedings title, not its match."""
     chosen, override = decision.chosen, decision.override
-    key = chosen.ids.dblp if chosen is not None and chosen.source == "dblp" else None
-    if key is None and chosen is not None and chosen.source != "dblp":
-        key = chosen.ids.dblp or (s2_record.ids.dblp if s2_record is not None else None)
-    if key is None and chosen is None and override is not None and override.action == "pin":
+    if decision.match.status != "matched":
+        return None
+    key = chosen.ids.dblp if chosen is not None else None
+    if chosen is None and override is not None and override.action == "pin":
         key = override.dblp_key
-    return _KnownPaper(doi=None, ids=Identifiers(dblp=key)) if key else None
+    if not key:
+        return None
+    try:
+        return dblp.fetch([_KnownPaper(doi=None, ids=Identifiers(dblp=key))])[0]
+    except ServiceError as error:
+        trouble.note(error)
+        return None
