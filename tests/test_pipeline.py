@@ -327,3 +327,53 @@ def test_an_override_can_name_a_paper_by_the_key_an_earlier_run_gave_it(calm, tm
     second = run(read_inputs([path]), options)
     assert [r.match.status for r in second.records] == ["skipped", "matched"]
     assert second.records[0].key == "kwon2023efficient"
+
+
+def test_two_lines_naming_one_paper_give_one_entry(calm, tmp_path):
+    """The list's reworded Orca title and the published one resolve to one DBLP record."""
+    path = tmp_path / "two-orcas.md"
+    path.write_text(
+        "## Serving\n"
+        f"- [OSDI '22] {ORCA}\n"
+        "## Again\n"
+        "- [OSDI '22] Orca: A Distributed Serving System for Transformer-Based Generative Models\n",
+        encoding="utf-8",
+    )
+    report = run(read_inputs([path]), options_for(calm.url, tmp_path))
+    (result,) = report.lists
+    assert len(result.records) == 1
+    (orca,) = result.records
+    assert orca.entry.lines == (2, 4) and orca.entry.sections == ("Serving", "Again")
+    assert result.warnings == (
+        f"{path}:4: 'Orca: A Distributed Serving System for Transformer-Based Generative "
+        "Models' is the same record as line 2 (DBLP conf/osdi/YuJKKC22); one entry with "
+        "lines 2, 4",
+    )
+    library = bibtexparser.parse_string((tmp_path / "out" / "two-orcas.bib").read_text())
+    assert [entry.key for entry in library.entries] == [orca.key]
+
+
+def test_a_limited_run_then_a_full_one_leaves_no_anon_key_on_a_matched_paper(calm, tmp_path):
+    path = small_list(tmp_path, [PAGED, ORCA, CLIPPER])
+    run(read_inputs([path]), options_for(calm.url, tmp_path, limit=1))
+    first = load_records(tmp_path / "out" / "small.json")
+    assert [r.key.startswith("anon") for r in first] == [False, True, True]
+    report = run(read_inputs([path]), options_for(calm.url, tmp_path))
+    assert [r.match.status for r in report.records] == ["matched"] * 3
+    assert report.records[0].key == first[0].key
+    assert not any(r.key.startswith("anon") for r in report.records)
+
+
+def test_matched_entries_carry_dblps_export(calm, tmp_path):
+    """Clockwork (OSDI '20): booktitle and publisher are real facts of DBLP's export."""
+    path = small_list(
+        tmp_path, ["Serving DNNs like Clockwork: Performance Predictability from the Bottom Up"]
+    )
+    report = run(read_inputs([path]), options_for(calm.url, tmp_path))
+    (clockwork,) = report.records
+    assert clockwork.venue_full == (
+        "14th USENIX Symposium on Operating Systems Design and Implementation, OSDI 2020, "
+        "Virtual Event, November 4-6, 2020"
+    )
+    assert (clockwork.publisher, clockwork.pages) == ("USENIX Association", "443-462")
+    assert clockwork.provenance["venue_full"] == "dblp"
