@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,50 @@ def client(tmp_path: Path) -> Iterator[HttpClient]:
     http = HttpClient(config)
     yield http
     http.close()
+
+
+@dataclass(frozen=True)
+class ShippedOutputs:
+    """What one real run over the shipped reading list wrote."""
+
+    bib: Path
+    json: Path
+    records: tuple[dict, ...]
+    """records[] of the enriched .json beside the .bib, in list order."""
+
+
+@pytest.fixture(scope="session")
+def shipped_outputs(tmp_path_factory: pytest.TempPathFactory) -> ShippedOutputs:
+    """The real pipeline, run once per session on data/raw/mlsys-reading-list.md.
+
+    Against the local emulator without faults, with its own output folder and HTTP
+    cache; shared by the tests that feed the .bib to LaTeX and to citation-js.
+    """
+    from enrich.emulator import Emulator
+    from enrich.pipeline import RunOptions, read_inputs, run
+
+    tmp = tmp_path_factory.mktemp("shipped-outputs")
+    shipped = Path(__file__).parent.parent / "data" / "raw" / "mlsys-reading-list.md"
+    http = HttpConfig(
+        cache_path=tmp / "cache" / "http.sqlite",
+        rates={"dblp": 1000.0, "s2": 1000.0},
+        attempts=2,
+        backoff_initial=0.0,
+        backoff_max=0.0,
+        max_retry_after=0.0,
+    )
+    with Emulator() as emulator:
+        options = RunOptions(
+            out_dir=tmp / "out",
+            http=http,
+            dblp_url=emulator.url,
+            s2_url=emulator.url,
+            overrides=tmp / "overrides.csv",
+            jobs=4,
+        )
+        report = run(read_inputs([shipped]), options)
+    assert report.service_errors == {}, report.service_errors
+    bib = options.out_dir / "mlsys-reading-list.bib"
+    data = options.out_dir / "mlsys-reading-list.json"
+    records = json.loads(data.read_text(encoding="utf-8"))["records"]
+    return ShippedOutputs(bib=bib, json=data, records=tuple(records))

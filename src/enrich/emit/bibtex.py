@@ -105,9 +105,19 @@ def bibtex_fields(
     sections = [to_latex(s) for s in record.entry.sections]
     fields.append(("keywords", ", ".join(sections) or None))
     if not names:
-        # plain.bst sorts by author, else by the `key` field, and warns without both.
-        fields.append(("key", to_latex(record.key)))
+        # plain.bst sorts by author, else by `key`, and warns without both; natbib styles
+        # print `key` where the authors would be: the title's words, never the citation key.
+        fields.append(("key", to_latex(sort_key(record))))
     return [(name, value) for name, value in fields if value]
+
+
+def sort_key(record: EnrichedRecord) -> str:
+    """The label of an author-less entry: the system name before the title's colon, else
+    the title's first words, as a reader would look the paper up."""
+    title = title_of(record)
+    head, colon, _ = title.partition(":")
+    words = (head if colon else title).split()
+    return " ".join(words[:4]) or record.key
 
 
 def to_bibtex(records: Sequence[EnrichedRecord], booktitle: BooktitleStyle = "full") -> str:
