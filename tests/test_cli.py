@@ -222,3 +222,27 @@ def test_emit_without_a_previous_run_is_one_clear_error(tmp_path):
     assert result.stderr.strip().endswith(
         "mlsys-reading-list.json: not there yet: run `enrich run` first"
     )
+
+
+def test_booktitle_short_then_emit_full_from_the_environment(emulator, tmp_path):
+    """Clockwork's OSDI '20 proceedings title is a real fact of DBLP's export."""
+    result = run_against(
+        emulator, tmp_path, "run", str(SHIPPED), "--only", "Clockwork", "--booktitle", "short"
+    )
+    assert result.returncode == 0, result.stderr
+    bib = tmp_path / "out" / "mlsys-reading-list.bib"
+    assert "booktitle = {OSDI '20}" in bib.read_text("utf-8")
+    result = run_against(emulator, tmp_path, "emit", str(SHIPPED), ENRICH_BOOKTITLE="full")
+    assert (
+        "booktitle = {14th USENIX Symposium on Operating Systems Design and Implementation, "
+        "OSDI 2020, Virtual Event, November 4-6, 2020}" in bib.read_text("utf-8")
+    )
+
+
+def test_a_bad_booktitle_setting_is_one_line_and_exit_2(emulator, tmp_path):
+    result = run_against(emulator, tmp_path, "run", str(SHIPPED), ENRICH_BOOKTITLE="medium")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "enrich: error: ENRICH_BOOKTITLE='medium' is not one of: full, short"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -194,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stderr = Console(stderr=True, highlight=False)
     _set_up_logging(args, stderr)
     try:
+        if args.command != "parse":
+            args.booktitle = _booktitle(args)  # a bad setting fails before any work
         lists = read_inputs([args.input] if args.command == "parse" else args.inputs, args.format)
         failed_strict = _show_warnings(lists, args.strict, stderr)
         if failed_strict:
