@@ -377,3 +377,16 @@ def test_matched_entries_carry_dblps_export(calm, tmp_path):
     )
     assert (clockwork.publisher, clockwork.pages) == ("USENIX Association", "443-462")
     assert clockwork.provenance["venue_full"] == "dblp"
+
+
+def test_one_paper_in_two_lists_of_a_run_is_named_in_both(calm, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    a = small_list(first, [PAGED, ORCA]).rename(first / "a.md")
+    b = small_list(second, [ORCA]).rename(second / "b.md")
+    report = run(read_inputs([a, b]), options_for(calm.url, tmp_path))
+    assert report.lists[0].warnings == ()
+    (warning,) = report.lists[1].warnings
+    assert warning.startswith(
+        f"{b}:2: {ORCA!r} is the same record as {a}:3 (DBLP conf/osdi/YuJKKC22"
+    )

@@ -32,7 +32,7 @@ from enrich.overrides import read_overrides
 from enrich.readinglist import ReadingList, read_list
 from enrich.resolve import resolve_entries
 from enrich.review import render_review
-from enrich.samerecord import merge_same_records
+from enrich.samerecord import merge_same_records, repeated_in_other_lists
 from enrich.sources import DblpSource, S2Source
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
 from enrich.sources.s2 import DEFAULT_URL as S2_URL
@@ -135,6 +135,7 @@ def run(
     overrides = read_overrides(options.overrides)
     results: list[ListResult] = []
     errors: dict[str, str] = {}
+    seen: dict[str, EnrichedRecord] = {}
     with HttpClient(options.http) as client:
         dblp = DblpSource(client, options.dblp_url)
         s2 = S2Source(client, options.s2_url, abstracts=options.abstracts, dblp_ids=True)
@@ -157,6 +158,7 @@ def run(
             errors.update(trouble.errors)
             records, merged = merge_same_records(combine(reading_list.entries, fresh, previous))
             records = assign_keys(records, keys_by_identity(previous))
+            merged += repeated_in_other_lists(records, seen)
             written: tuple[Path, ...] = ()
             refreshed = any(record.match.status in FRESH for record in fresh)
             if options.write and refreshed:

@@ -56,5 +56,25 @@ def merge_same_records(
     return kept, warnings
 
 
+def repeated_in_other_lists(
+    records: Sequence[EnrichedRecord], seen: dict[str, EnrichedRecord]
+) -> list[str]:
+    """A warning for each record an earlier list of the run already holds; `seen` (identity
+    -> record) learns this list's records. Each list keeps its own outputs, so the paper
+    stays in both, under the key each list gave it."""
+    warnings = []
+    for record in records:
+        earlier = next((seen[i] for i in record_identity(record) if i in seen), None)
+        if earlier is not None and earlier.entry.file != record.entry.file:
+            warnings.append(
+                f"{record.entry.file}:{record.entry.lines[0]}: {record.entry.title!r} is the "
+                f"same record as {earlier.entry.file}:{earlier.entry.lines[0]} ({_name(record)}, "
+                f"key {earlier.key} there, {record.key} here)"
+            )
+        for identity in record_identity(record):
+            seen.setdefault(identity, record)
+    return warnings
+
+
 def _name(record: EnrichedRecord) -> str:
     return f"DBLP {record.ids.dblp}" if record.ids.dblp else f"DOI {record.doi}"
