@@ -13,6 +13,7 @@ import pytest
 
 from enrich.emit import load_records
 from enrich.emulator import Emulator, Faults
+from enrich.emulator.services import Answer
 from enrich.errors import ExitCode, InputError
 from enrich.http import HttpConfig
 from enrich.match import no_decision
@@ -390,3 +391,37 @@ def test_one_paper_in_two_lists_of_a_run_is_named_in_both(calm, tmp_path):
     assert warning.startswith(
         f"{b}:2: {ORCA!r} is the same record as {a}:3 (DBLP conf/osdi/YuJKKC22"
     )
+
+
+class ExportsDown(Emulator):
+    """DBLP's search answers; its record export fails (503) every time."""
+
+    def answer(self, method: str, path: str, query: dict[str, str], body: object) -> Answer:
+        if path.startswith("/rec/"):
+            return Answer(503, "<html><title>503 Service Unavailable</title></html>", "text/html")
+        return super().answer(method, path, query, body)
+
+
+def test_a_failed_export_keeps_the_previous_complete_record(calm, tmp_path):
+    path = small_list(tmp_path, [CLIPPER])
+    run(read_inputs([path]), options_for(calm.url, tmp_path))
+    (before,) = load_records(tmp_path / "out" / "small.json")
+    assert before.publisher and before.venue_full
+    with ExportsDown() as down:
+        report = run(read_inputs([path]), options_for(down.url, tmp_path, refresh=True))
+    (after,) = report.records
+    assert report.exit_code == ExitCode.UNREACHABLE
+    assert after.stale and (after.publisher, after.venue_full) == (
+        before.publisher,
+        before.venue_full,
+    )
+    assert any("record export could not be fetched" in note for note in after.match.notes)
+
+
+def test_a_failed_export_still_matches_a_new_paper(tmp_path):
+    path = small_list(tmp_path, [CLIPPER])
+    with ExportsDown() as down:
+        report = run(read_inputs([path]), options_for(down.url, tmp_path))
+    (record,) = report.records
+    assert record.match.status == "matched" and not record.stale
+    assert record.publisher is None and record.entry_type == "inproceedings"

@@ -30,7 +30,7 @@ from enrich.merge import merge_record
 from enrich.models import EnrichedRecord, Entry
 from enrich.overrides import read_overrides
 from enrich.readinglist import ReadingList, read_list
-from enrich.resolve import resolve_entries
+from enrich.resolve import EXPORT_FAILED, resolve_entries
 from enrich.review import render_review
 from enrich.samerecord import merge_same_records, repeated_in_other_lists
 from enrich.sources import DblpSource, S2Source
@@ -261,13 +261,33 @@ def combine(
 def _better_of(
     record: EnrichedRecord, earlier: EnrichedRecord | None, looked_up: bool
 ) -> EnrichedRecord:
-    if earlier is None or record.match.status in ("matched", "skipped"):
+    if earlier is None:
+        return record
+    if record.match.status == "matched" and _less_complete(record, earlier):
+        why = next(n for n in record.match.notes if n.startswith(EXPORT_FAILED))
+        return _kept(earlier, record, why)
+    if record.match.status in ("matched", "skipped"):
         return record
     if not looked_up:
         return replace(earlier, entry=record.entry)
     if earlier.match.status != "matched" and record.match.status in FRESH:
         return record
-    why = "; ".join(record.match.notes) or record.match.status
+    return _kept(earlier, record, "; ".join(record.match.notes) or record.match.status)
+
+
+def _less_complete(record: EnrichedRecord, earlier: EnrichedRecord) -> bool:
+    """This run matched the same DBLP record but could not fetch its export, which the
+    previous run had: the previous record is the better one."""
+    return (
+        any(n.startswith(EXPORT_FAILED) for n in record.match.notes)
+        and earlier.match.status == "matched"
+        and earlier.ids.dblp == record.ids.dblp
+        and "venue_full" in earlier.provenance
+    )
+
+
+def _kept(earlier: EnrichedRecord, record: EnrichedRecord, why: str) -> EnrichedRecord:
+    """The previous record, marked stale, with this run's reason in its notes."""
     notes = tuple(n for n in earlier.match.notes if not n.startswith(_STALE_NOTE))
     match = replace(earlier.match, notes=(*notes, f"{_STALE_NOTE}this run: {why}"))
     return replace(earlier, entry=record.entry, match=match, stale=True)

@@ -25,6 +25,9 @@ from enrich.sources import Source
 from enrich.sources.s2 import paper_id
 from enrich.text import normalize_title
 
+EXPORT_FAILED = "DBLP's record export could not be fetched: "
+"""Starts the note of a matched record that lacks what DBLP's export would have added."""
+
 ProgressCallback = Callable[[Entry, str], None]
 """Called once per entry when its lookup ends, with the status it ended in."""
 
@@ -69,7 +72,9 @@ def resolve_entries(
     def decide(entry: Entry) -> tuple[Decision, Candidate | None]:
         key = entry.key or keys.get(normalize_title(entry.title))
         decision = _decide(entry, dblp, s2, find_override(overrides, entry, key=key), trouble)
-        export = _export(decision, dblp, trouble)
+        export, failure = _export(decision, dblp, trouble)
+        if failure is not None:
+            decision = _with_note(decision, f"{EXPORT_FAILED}{failure}")
         if on_progress is not None:
             on_progress(entry, decision.match.status)
         return decision, export
@@ -195,20 +200,25 @@ def _s2_by_title(
     return found.chosen if found.match.status == "matched" else None
 
 
-def _export(decision: Decision, dblp: Source, trouble: ServiceTrouble) -> Candidate | None:
-    """DBLP's complete record of a matched paper with a DBLP key: the chosen hit's, the key
-    S2's record links to, or a pinned one. Asked right after the paper's search, so DBLP's
-    limiter never idles. A failed export costs the paper its proceedings title, not its match."""
+def _export(
+    decision: Decision, dblp: Source, trouble: ServiceTrouble
+) -> tuple[Candidate | None, ServiceError | None]:
+    """DBLP's complete record of a matched paper with a DBLP key (the chosen hit's, the key
+    S2's record links to, or a pinned one), and the error when it could not be fetched.
+
+    Asked right after the paper's search, so DBLP's limiter never idles. A failed export
+    costs the paper its proceedings title, never its match; the pipeline then keeps the
+    previous run's complete record instead (see EXPORT_FAILED)."""
     chosen, override = decision.chosen, decision.override
     if decision.match.status != "matched":
-        return None
+        return None, None
     key = chosen.ids.dblp if chosen is not None else None
     if chosen is None and override is not None and override.action == "pin":
         key = override.dblp_key
     if not key:
-        return None
+        return None, None
     try:
-        return dblp.fetch([_KnownPaper(doi=None, ids=Identifiers(dblp=key))])[0]
+        return dblp.fetch([_KnownPaper(doi=None, ids=Identifiers(dblp=key))])[0], None
     except ServiceError as error:
         trouble.note(error)
-        return None
+        return None, error
