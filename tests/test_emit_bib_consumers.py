@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tex_support import missing_tex_tools, run_tex
 
 PLAINNAT = r"""\documentclass{article}
 \usepackage{natbib}
@@ -134,24 +135,8 @@ class Compiled:
     """What pdftotext reads in the PDF."""
 
 
-def _missing(programs: tuple[str, ...], files: tuple[str, ...]) -> str | None:
-    absent = [p for p in programs if shutil.which(p) is None]
-    if not absent and shutil.which("kpsewhich"):
-        for name in files:
-            found = subprocess.run(["kpsewhich", name], capture_output=True, text=True)
-            if not found.stdout.strip():
-                absent.append(name)
-    return ", ".join(absent) or None
-
-
-def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=300
-    )
-
-
 def _pdflatex(cwd: Path) -> None:
-    result = _run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"], cwd)
+    result = run_tex(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"], cwd)
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -163,7 +148,7 @@ def _read(path: Path) -> str:
 def compiled(request, shipped_outputs, tmp_path_factory) -> Compiled:
     """The full run's .bib compiled once under one style: logs, .bbl and the PDF's text."""
     style = STYLES[request.param]
-    missing = _missing(("pdflatex", style.backend, "pdftotext"), style.files)
+    missing = missing_tex_tools(("pdflatex", style.backend, "pdftotext"), style.files)
     if missing:
         pytest.skip(
             f"{style.name} acceptance needs {missing}; run .ci/install-tex.sh to install them"
@@ -172,11 +157,11 @@ def compiled(request, shipped_outputs, tmp_path_factory) -> Compiled:
     shutil.copyfile(shipped_outputs.bib, cwd / "refs.bib")
     (cwd / "main.tex").write_text(style.tex, encoding="utf-8")
     _pdflatex(cwd)
-    backend = _run([style.backend, "main"], cwd)
+    backend = run_tex([style.backend, "main"], cwd)
     assert backend.returncode == 0, backend.stdout[-3000:]
     _pdflatex(cwd)
     _pdflatex(cwd)
-    text = _run(["pdftotext", "-enc", "UTF-8", "main.pdf", "-"], cwd)
+    text = run_tex(["pdftotext", "-enc", "UTF-8", "main.pdf", "-"], cwd)
     assert text.returncode == 0, text.stderr
     return Compiled(
         style=style,

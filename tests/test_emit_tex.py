@@ -8,8 +8,6 @@ it in CI); skipped, saying so, where the tools are missing.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from emit_support import HOSTILE_TITLES, hostile_record, mixed_records
 from enrich.emit.bibtex import to_bibtex
 from enrich.emit.keys import assign_keys
+from tex_support import missing_tex_tools, run_tex
 
 CLASSIC = r"""\documentclass{article}
 \begin{document}
@@ -36,22 +35,6 @@ BIBLATEX = r"""\documentclass{article}
 _LOG_PROBLEM = re.compile(r"^!|Warning|Missing character|Undefined control sequence", re.M)
 
 
-def _missing(programs: tuple[str, ...], files: tuple[str, ...]) -> str | None:
-    absent = [p for p in programs if shutil.which(p) is None]
-    if not absent and shutil.which("kpsewhich"):
-        for name in files:
-            found = subprocess.run(["kpsewhich", name], capture_output=True, text=True)
-            if not found.stdout.strip():
-                absent.append(name)
-    return ", ".join(absent) or None
-
-
-def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, errors="replace", timeout=300
-    )
-
-
 def _records():
     hostile = [hostile_record(p.values[0]) for p in HOSTILE_TITLES]
     return assign_keys([*mixed_records(), *hostile], {})
@@ -65,7 +48,7 @@ def _document(tmp_path: Path, tex: str) -> tuple[Path, list[str]]:
 
 
 def _pdflatex(cwd: Path) -> None:
-    result = _run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"], cwd)
+    result = run_tex(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main.tex"], cwd)
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -76,12 +59,12 @@ def _assert_clean_log(cwd: Path) -> None:
 
 
 def test_pdflatex_and_bibtex_plain(tmp_path: Path) -> None:
-    missing = _missing(("pdflatex", "bibtex"), ("plain.bst",))
+    missing = missing_tex_tools(("pdflatex", "bibtex"), ("plain.bst",))
     if missing:
         pytest.skip(f"LaTeX acceptance needs {missing}; run .ci/install-tex.sh to install TeX Live")
     cwd, keys = _document(tmp_path, CLASSIC)
     _pdflatex(cwd)
-    bibtex = _run(["bibtex", "main"], cwd)
+    bibtex = run_tex(["bibtex", "main"], cwd)
     blg = (cwd / "main.blg").read_text(encoding="utf-8", errors="replace")
     assert bibtex.returncode == 0, bibtex.stdout
     assert not re.search(r"^Warning--|error message|I'm skipping|I was expecting", blg, re.M), blg
@@ -93,12 +76,12 @@ def test_pdflatex_and_bibtex_plain(tmp_path: Path) -> None:
 
 
 def test_biblatex_and_biber(tmp_path: Path) -> None:
-    missing = _missing(("pdflatex", "biber"), ("biblatex.sty",))
+    missing = missing_tex_tools(("pdflatex", "biber"), ("biblatex.sty",))
     if missing:
         pytest.skip(f"LaTeX acceptance needs {missing}; run .ci/install-tex.sh to install TeX Live")
     cwd, keys = _document(tmp_path, BIBLATEX)
     _pdflatex(cwd)
-    biber = _run(["biber", "main"], cwd)
+    biber = run_tex(["biber", "main"], cwd)
     assert biber.returncode == 0, biber.stdout
     problems = [ln for ln in biber.stdout.splitlines() if ln.startswith(("WARN", "ERROR"))]
     assert problems == [], "\n".join(problems)
