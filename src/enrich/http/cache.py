@@ -184,8 +184,28 @@ def make_backend(cache_backend: str | None, cache_path: Any) -> BaseCache:
 class KeySafeSession(CachedSession):
     """A CachedSession that drops the API key when a redirect leaves the host it was meant for.
 
-    requests itself strips only the Authorization header on such redirects.
+    requests itself strips only the Authorization header on such redirects. It also reads
+    the proxy and CA-bundle environment once per host instead of once per request: requests
+    scans every environment variable each time, a third of what a cache hit costs.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._environment: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._environment_lock = threading.Lock()
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        parts = urlsplit(str(url))
+        key = (parts.scheme, parts.netloc, repr(proxies), stream, verify, cert)
+        with self._environment_lock:
+            known = self._environment.get(key)
+        if known is None:
+            known = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            with self._environment_lock:
+                self._environment[key] = known
+        return {**known, "proxies": dict(known["proxies"])}
 
     def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
         super().rebuild_auth(prepared_request, response)

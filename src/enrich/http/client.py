@@ -261,7 +261,7 @@ class HttpClient:
             if status == 404 or (status == 200 and looks_like_bibtex(response)):
                 if from_cache:
                     self._stats.add("cache_hits", service)
-                text = response.text if status == 200 else ""
+                text = response.content.decode("utf-8", "replace") if status == 200 else ""
                 return JsonReply(status=status, data=text, from_cache=from_cache)
         elif status in (200, 404):
             is_json, data = decode_json(response)
