@@ -67,14 +67,25 @@ def _visible(char: str) -> str:
     return char
 
 
+_PRINTABLE_ASCII = re.compile(r"[ -~]*")
+"""Text without a control or an invisible mark: nothing for `clean_text` to take out."""
+_PLAIN = re.compile(r"[ !'()*+,\-./0-9:;=?@A-Z\[\]`a-z|]*")
+"""Printable ASCII that pylatexenc gives back unchanged (no specials, quotes or < >)."""
+
+
 def clean_text(text: str) -> str:
     """One line of text: line breaks and controls become single spaces, invisible marks go."""
+    if _PRINTABLE_ASCII.fullmatch(text):
+        return _WHITESPACE.sub(" ", text).strip()
     return _WHITESPACE.sub(" ", "".join(_visible(ch) for ch in text)).strip()
 
 
 def to_latex(text: str) -> str:
     """The LaTeX spelling of `text`, safe in any BibTeX field."""
-    encoded = _ENCODER.unicode_to_latex(clean_text(text))
+    cleaned = clean_text(text)
+    if _PLAIN.fullmatch(cleaned):
+        return cleaned  # nothing to encode: pylatexenc would give it back unchanged
+    encoded = _ENCODER.unicode_to_latex(cleaned)
     encoded = _BRACED_SIMPLE_ESCAPE.sub(r"\1", encoded)
     encoded = _ACCENTED_DOTLESS.sub(r"\1\2", encoded)
     return _ENSUREMATH.sub(r"$\1$", encoded)
