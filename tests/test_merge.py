@@ -272,6 +272,7 @@ def test_a_pin_no_search_returned_takes_the_whole_export() -> None:
         "Example Publisher",
     )
     assert [a.name for a in record.authors] == [a.name for a in PAGED_EXPORT.authors]
+    assert record.match.notes == ("pinned by overrides.csv:2",)
 
 
 def test_the_publishers_page_comes_from_dblps_ee() -> None:

@@ -31,6 +31,8 @@ COMPANION = 85.0
 (PipeTransformer's arXiv title 89, Parallax's 87); 90 and above needs no author check."""
 MARGIN = 5.0
 """Two different papers whose scores are this close are too close to call."""
+PIN_NOT_FOUND = "the pinned record was not among the candidates; only its identifiers are known"
+"""The note of a pin no search returned; merge drops it when DBLP's export completes the record."""
 NEAR = 60.0
 """Below it a record is noise, not worth showing a person as an alternative."""
 
@@ -264,9 +266,7 @@ def _decide_by_override(entry: Entry, candidates: list[Candidate], override: Ove
     pinned = next((c for c in candidates if override.pins(c)), None)
     notes = [f"pinned by {override.origin}"]
     if pinned is None:
-        notes.append(
-            "the pinned record was not among the candidates; only its identifiers are known"
-        )
+        notes.append(PIN_NOT_FOUND)
         return Decision(
             Match(status="matched", decided_by="override", notes=tuple(notes)), override=override
         )

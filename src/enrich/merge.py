@@ -13,7 +13,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .evidence import title_similarity
-from .match import Decision
+from .match import PIN_NOT_FOUND, Decision
 from .models import Author, Candidate, EnrichedRecord, Entry, FieldSource, Identifiers, Urls
 from .text import fold_to_ascii
 from .venues import short_venue
@@ -59,6 +59,8 @@ def merge_record(
     the chosen paper's DBLP record (the search hit's, S2's `externalIds.DBLP`, or a pinned key).
     """
     match = decision.match
+    if decision.chosen is None and export is not None:
+        match = replace(match, notes=tuple(n for n in match.notes if n != PIN_NOT_FOUND))
     s2, rejected = _usable_s2(decision, s2)
     chosen = _completed(decision, export)
     if rejected:
