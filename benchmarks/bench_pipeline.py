@@ -2,31 +2,55 @@
 
     .venv/bin/python benchmarks/bench_pipeline.py [--latency 0.1] [--papers 5000] [--skip-cold]
 
-Every answer of the emulator comes 100 ms late. Three runs:
+Every answer of the emulator comes 100 ms late. Requests are classified by the emulator's
+own `endpoint_for`: DBLP's search and record export (`/rec/{key}.bib?param=1`, asked for
+every matched paper with a non-CoRR DBLP key) are both DBLP requests, on DBLP's limiter.
+Three runs:
 
-1. Cold, the shipped list (97 papers), at the documented rates: DBLP 1 request/s (apis.md
-   §1.4: 1-2 s between requests is fine), S2 1 request/s (the keyed rate; a placeholder key
-   is configured, the emulator ignores it). The emulator's corpus knows the 50 fixture
-   papers and their confusables; the other titles get obviously synthetic records
-   (synthetic_corpus), so the figure is that of a list whose papers exist.
+1. Cold, the shipped list (97 papers), at each service's default limit, HttpConfig's
+   defaults: DBLP 1 request/s (apis.md §1.4: 1-2 s between requests is fine), S2 1
+   request/s (the keyed rate; a placeholder key is configured, the emulator ignores it).
+   The emulator's corpus knows the 50 fixture papers and their confusables; the other
+   titles get obviously synthetic records (synthetic_corpus), so the figure is that of a
+   list whose papers exist.
    A run against the bare corpus first shows what the unknown titles cost (DBLP's relaxed
-   queries, S2's title match and search) and why; it runs at 10x the documented rates
+   queries, S2's title match and search) and why; it runs at 10x the default rates
    with a tenth of the latency (the same schedule, ten times faster) and is held to the
    same floor ratio, which shows S2's fallbacks do not starve DBLP's limiter.
 
    The floor the rate limits impose. A limiter spaces the starts of its service's
    requests 1/rate apart, so n requests to it take at least (n - 1) / rate, plus one
    latency for the last answer. The pipeline runs in two phases, the second needing the
-   first's result: (a) per paper, DBLP's search(es), and S2's title lookups for papers DBLP
-   could not resolve, the two services in parallel on their own limiters; (b) once every
-   paper is decided, S2's batch(es) for the chosen records, then S2's title lookups of
-   chosen records S2 cannot be asked about by identifier. Hence
+   first's result: (a) per paper, DBLP's search(es) and, once the paper is matched, its
+   DBLP record export, right after the search in the same worker and through the same
+   limiter, and S2's title lookups for papers DBLP could not resolve, the two services in
+   parallel on their own limiters; (b) once every paper is decided, S2's batch(es) for the
+   chosen records, then S2's title lookups of chosen records S2 cannot be asked about by
+   identifier. Hence
 
        floor = max((n_dblp - 1) / r_dblp, (n_s2a - 1) / r_s2) + latency
              + (n_s2b - 1) / r_s2 + latency                     (each term only if n > 0)
 
-   where n_s2a are the S2 requests before the first batch and n_s2b the batch and after.
-   Target: wall time <= 1.2 x floor; at most 1.2 requests per paper (issue 3).
+   where n_dblp = DBLP searches + exports (all in phase (a): an export never waits for
+   phase (b)), n_s2a are the S2 requests before the first batch and n_s2b the batch and
+   after. An export is one more DBLP request per matched paper, so DBLP's limiter, not
+   S2's, sets the floor: about 2 x papers / r_dblp.
+   Targets: wall time <= 1.2 x floor; DBLP requests (searches + exports) <= 2.1 per paper
+   of the list; S2 requests <= 0.3 per paper (its batch is shared by 500 papers, so what
+   it costs is the title lookups of papers it cannot be asked about by identifier). The
+   total per paper (issue 3's figure, once <= 1.2 when DBLP was only searched) is held to
+   the sum of the two, 2.1 + 0.3 = 2.4. Printed: the requests by endpoint (DBLP search,
+   DBLP export, S2 batch, S2 match, S2 search) and by reason.
+   Measured both ways, from the same run's journal, without a target: what DBLP's record
+   XML (`/rec/{key}.xml`) would cost instead of the BibTeX export. The XML has no
+   proceedings title, publisher or editors, only a `<crossref>` to the proceedings record,
+   a second request: one per exported record plus one per distinct proceedings. The
+   proceedings key is not in the export; it is derived as DBLP names them for the
+   corpus's records: conf/<stream>/<Key> of year Y is in conf/<stream>/Y
+   (tests/fixtures/real-responses/dblp: conf/dac/ZhangYY21 -> conf/dac/2021; a year of
+   several volumes, conf/cpaior/2024-2, is counted as one: a lower bound), a
+   journals/ record has none; a synthetic conference record (bench/...) is given the one
+   of its venue and year.
 
    The same cold run once more, against an S2 that refuses `DBLP:` batch ids with a 400
    (an undocumented id type: the real service may), time scaled down 10x like the bare
@@ -38,13 +62,19 @@ Every answer of the emulator comes 100 ms late. Three runs:
 
 3. Synthetic list of N (5,000) titles: variants of the corpus's published records, each
    with a unique made-up word ("Efficient ... PagedAttention qbaaa"), served as obviously
-   synthetic records (keys bench/Example..., paperIds fixture-bench-..., no DOI) by an
-   emulator in a subprocess (so it shares neither the GIL nor the memory measured), with
-   rates raised to 100/s and enough jobs to keep rate x latency requests in flight. Target:
-   wall time <= 1.2 x floor (throughput limited by the rates only). The run ends with a
-   fixed tail the floor does not hold (S2's batches, one after the other, and writing N
-   records' outputs, ~7 s for 5,000), which is why the rate is 100/s, not more: at 200/s
-   the lookups still keep pace with the limiter, but the tail alone is 0.3 x the floor.
+   synthetic records (keys bench/Example..., paperIds fixture-bench-..., no DOI, and no
+   export of their own: the emulator builds each one's from its hit) by an emulator in a
+   subprocess (so it shares neither the GIL nor the memory measured), with rates raised
+   to 100/s and enough jobs to keep rate x latency requests in flight. Every variant is
+   matched, so DBLP is asked a search and an export per paper, both in phase (a).
+   Targets: wall time <= 1.2 x floor (throughput limited by the rates only), the same
+   requests-per-paper targets as the cold run. The run ends with a tail the floor does
+   not hold, CPU in the pipeline: S2's batches, one after the other, merging each paper's
+   records and writing N records' outputs (~8 s for 5,000 with the exports' proceedings,
+   publishers and editors, ~4 s of it the outputs; ~7 s without the exports). The rate
+   is 100/s, not more: the pipeline spends ~7 ms of CPU (one GIL) per request, so well
+   above 100/s the lookups could not keep pace with the limiter; at 100/s they do
+   (~1.07 x their floor) and the tail is ~0.08 x the floor.
    Memory, at 1, 1,000, 2,500 and N papers resolved (a progress callback): RSS in this
    run, Python's traced memory (tracemalloc) in a second, latency-free run. The first
    checkpoint holds what the run sets up for the whole list at once; what each later
@@ -52,6 +82,8 @@ Every answer of the emulator comes 100 ms late. Three runs:
    may remain once the records are dropped.
 
 Every target missed makes the exit code 1; figures without a target are only reported.
+The wall-time targets assume an otherwise idle machine: with other processes on its two
+cores the CPU-bound parts (the warm run, the tail of run 3) take up to twice as long.
 """
 
 from __future__ import annotations
@@ -66,14 +98,16 @@ import tempfile
 import threading
 import time
 import tracemalloc
+import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from enrich.emulator import Corpus, Emulator, Faults
-from enrich.emulator.server import ENDPOINTS
+from enrich.emulator.server import endpoint_for
 from enrich.emulator.services import Answer, s2_match
 from enrich.http import HttpConfig
 from enrich.models import Entry
@@ -86,9 +120,23 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "raw" / "mlsys-reading-list.md"
 PLACEHOLDER_KEY = "bench-placeholder-not-a-key"
 SERVICES = ("dblp", "s2")
-# The HTTP layer's own rates, S2 at its keyed rate (a placeholder key; the emulator ignores it).
-DOCUMENTED_RATES = {s: HttpConfig(s2_api_key=PLACEHOLDER_KEY).rate_for(s) for s in SERVICES}
-TARGETS = {"floor_ratio": 1.2, "requests_per_paper": 1.2, "warm_seconds": 1.0}
+# Each service's default limit (HttpConfig's defaults), S2 at its keyed rate (a placeholder
+# key; the emulator ignores it).
+DEFAULT_RATES = {s: HttpConfig(s2_api_key=PLACEHOLDER_KEY).rate_for(s) for s in SERVICES}
+TARGETS = {
+    "floor_ratio": 1.2,
+    "dblp_per_paper": 2.1,  # searches + exports
+    "s2_per_paper": 0.3,
+    "warm_seconds": 1.0,
+}
+TARGETS["requests_per_paper"] = TARGETS["dblp_per_paper"] + TARGETS["s2_per_paper"]
+ENDPOINT_NAMES = {
+    "dblp.search": "DBLP search",
+    "dblp.export": "DBLP export",
+    "s2.batch": "S2 batch",
+    "s2.match": "S2 match",
+    "s2.search": "S2 search",
+}
 CHECKPOINTS = (1, 1000, 2500)
 BARE_SPEEDUP = 10.0
 
@@ -100,6 +148,7 @@ BARE_SPEEDUP = 10.0
 class Asked:
     at: float
     endpoint: str
+    path: str
     query: dict[str, str]
     ids: tuple[str, ...]
     status: int
@@ -119,14 +168,16 @@ class JournalingEmulator(Emulator):
         self._journal_lock = threading.Lock()
 
     def answer(self, method: str, path: str, query: dict[str, str], body: Any) -> Answer:
-        endpoint = ENDPOINTS.get((method, path), path)
+        endpoint = endpoint_for(method, path) or path
         ids = tuple(map(str, body.get("ids", []))) if isinstance(body, dict) else ()
         if self.refuse_dblp_ids and any(i.startswith("DBLP:") for i in ids):
             answer = Answer(400, {"error": "Unsupported paper id type: DBLP"})
         else:
             answer = super().answer(method, path, query, body)
         with self._journal_lock:
-            self.journal.append(Asked(time.perf_counter(), endpoint, query, ids, answer.status))
+            self.journal.append(
+                Asked(time.perf_counter(), endpoint, path, query, ids, answer.status)
+            )
         return answer
 
 
@@ -143,7 +194,8 @@ def rate_floor(
 
 
 def floor_seconds(journal: Sequence[Asked], rates: dict[str, float], latency: float) -> float:
-    """The rate floor of the requests the run really made."""
+    """The rate floor of the requests the run really made: every DBLP request (searches and
+    exports) in phase (a), S2's split by its first batch."""
     batch_times = [a.at for a in journal if a.endpoint == "s2.batch"]
     second_phase = min(batch_times) if batch_times else math.inf
     n_dblp = sum(a.endpoint.startswith("dblp") for a in journal)
@@ -166,8 +218,12 @@ def breakdown(
         for query in queries[1:]:
             relaxed.setdefault(query, group)
         by_title.setdefault(title_query(entry.title), group)
+    by_key: dict[str, str] = {}
     for record in report.records:
-        by_title.setdefault(title_query(record.title), by_title[title_query(record.entry.title)])
+        group = by_title[title_query(record.entry.title)]
+        by_title.setdefault(title_query(record.title), group)
+        if record.ids.dblp:
+            by_key.setdefault(record.ids.dblp, group)
     batch_times = [a.at for a in journal if a.endpoint == "s2.batch"]
     second_phase = min(batch_times) if batch_times else math.inf
     counts: Counter[tuple[str, str]] = Counter()
@@ -180,6 +236,10 @@ def breakdown(
                 counts["DBLP search, relaxed, narrowed to the year +-1", relaxed.get(q, "?")] += 1
             else:
                 counts["DBLP search, relaxed (nothing found before)", relaxed.get(q, "?")] += 1
+        elif asked.endpoint == "dblp.export":
+            failed = f", HTTP {asked.status}" if asked.status != 200 else ""
+            group = by_key.get(export_key(asked), "?")
+            counts[f"DBLP export of the matched record{failed}", group] += 1
         elif asked.endpoint == "s2.batch":
             kind = "DBLP keys" if asked.ids[0].startswith("DBLP:") else "DOI/arXiv ids"
             refused = ", refused: 400" if asked.status == 400 else ""
@@ -190,6 +250,55 @@ def breakdown(
             why = "DBLP found no match" if asked.at < second_phase else "chosen, no id S2 took"
             counts[f"S2 {kind}: {why}", group] += 1
     return counts
+
+
+def export_key(asked: Asked) -> str:
+    """The DBLP key of an export request: /rec/conf/sosp/KwonLZ0ZY0ZS23.bib -> conf/sosp/..."""
+    return unquote(asked.path).removeprefix("/rec/").removesuffix(".bib")
+
+
+def by_endpoint(journal: Sequence[Asked]) -> str:
+    """ "DBLP search 120, DBLP export 90, S2 batch 1, ...": every endpoint, asked or not."""
+    counts = Counter(a.endpoint for a in journal)
+    named = [f"{name} {counts.pop(endpoint, 0)}" for endpoint, name in ENDPOINT_NAMES.items()]
+    return ", ".join(named + [f"{endpoint} {n}" for endpoint, n in sorted(counts.items())])
+
+
+def proceedings_key(key: str, info: Mapping[str, Any] | None) -> tuple[str, bool] | None:
+    """The crossref'd proceedings record of a DBLP record, as DBLP names them, and whether it
+    is made up for a synthetic record; None for a record with none (journals/, CoRR).
+
+    conf/<stream>/<Key> of year Y is in conf/<stream>/Y (conf/dac/ZhangYY21 -> conf/dac/2021,
+    tests/fixtures/real-responses/dblp); a synthetic conference paper (bench/Example...,
+    no stream of its own) in conf/<its venue>/Y.
+    """
+    year = str((info or {}).get("year", ""))
+    parts = key.split("/")
+    if not year or parts[0] == "journals":
+        return None
+    if parts[0] == "conf" and len(parts) == 3:
+        return f"conf/{parts[1]}/{year}", False
+    if info and info.get("type") == "Conference and Workshop Papers":
+        venue = unicodedata.normalize("NFKD", str(info.get("venue", "")))
+        stream = "".join(c for c in venue.lower() if c.isascii() and c.isalnum()) or "example"
+        return f"conf/{stream}/{year}", True
+    return None
+
+
+def xml_route(journal: Sequence[Asked], corpus: Corpus) -> tuple[int, int, int]:
+    """What DBLP's record XML would have cost instead of the BibTeX export: the exports
+    asked (one `/rec/{key}.xml` each instead), the distinct proceedings records the
+    exported ones crossref (one request each), and how many of those are synthetic."""
+    exports = [a for a in journal if a.endpoint == "dblp.export"]
+    proceedings: dict[str, bool] = {}
+    for asked in exports:
+        if asked.status != 200:
+            continue  # DBLP knows no such record: its XML would have no crossref either
+        key = export_key(asked)
+        crossref = proceedings_key(key, corpus.index.dblp_by_key.get(key))
+        if crossref is not None:  # made up only if no real record names it too
+            proceedings[crossref[0]] = proceedings.get(crossref[0], True) and crossref[1]
+    return len(exports), len(proceedings), sum(proceedings.values())
 
 
 # --- runs -----------------------------------------------------------------------------------
@@ -270,7 +379,7 @@ def shipped_list(args: argparse.Namespace, figures: Figures) -> None:
     )
 
     # Time scaled down tenfold (rates x 10, latency / 10): same shape, a tenth of the wait.
-    scaled_rates = {service: rate * BARE_SPEEDUP for service, rate in DOCUMENTED_RATES.items()}
+    scaled_rates = {service: rate * BARE_SPEEDUP for service, rate in DEFAULT_RATES.items()}
     scaled_latency = args.latency / BARE_SPEEDUP
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -281,14 +390,14 @@ def shipped_list(args: argparse.Namespace, figures: Figures) -> None:
         config = HttpConfig(cache_path=Path(tmp) / "http.sqlite", rates=scaled_rates)
         report = run(lists, options(Path(tmp), bare.url, config))
         counts = breakdown(bare.journal, entries, known, report)
-        floor = floor_seconds(bare.journal, DOCUMENTED_RATES, args.latency)
+        floor = floor_seconds(bare.journal, DEFAULT_RATES, args.latency)
         scaled_floor = floor_seconds(bare.journal, scaled_rates, scaled_latency)
         statuses = Counter(r.match.status for r in report.records)
         print(
             f"\n1a. bare corpus (the {papers - len(known)} unknown titles exist nowhere), "
             f"time scaled down {BARE_SPEEDUP:.0f}x: {dict(statuses)}"
         )
-        print_breakdown(counts, papers)
+        print_breakdown(counts, papers, bare.journal)
         print(
             f"    at the documented rates these requests impose a floor of {floor:.0f} s; "
             f"scaled: wall {report.seconds:.1f} s, floor {scaled_floor:.1f} s "
@@ -317,24 +426,26 @@ def shipped_list(args: argparse.Namespace, figures: Figures) -> None:
         opts = options(Path(tmp), emulator.url, documented_config(Path(tmp) / "http.sqlite"))
         cold = run(lists, opts)
         wall = cold.seconds
-        floor = floor_seconds(emulator.journal, DOCUMENTED_RATES, args.latency)
+        floor = floor_seconds(emulator.journal, DEFAULT_RATES, args.latency)
         counts = breakdown(emulator.journal, entries, known, cold)
         statuses = Counter(r.match.status for r in cold.records)
         print(
             f"\n1c. cold, synthetic records for the unknown titles, DBLP "
-            f"{DOCUMENTED_RATES['dblp']:g}/s, S2 {DOCUMENTED_RATES['s2']:g}/s: {statuses}"
+            f"{DEFAULT_RATES['dblp']:g}/s, S2 {DEFAULT_RATES['s2']:g}/s: {statuses}"
         )
-        print_breakdown(counts, papers)
+        print_breakdown(counts, papers, emulator.journal)
         per_service = ", ".join(f"{k} {v}" for k, v in sorted(cold.http.requests.items()))
         print(f"    requests by service: {per_service}; wall {wall:.1f} s, floor {floor:.1f} s")
-        sent = cold.http.total_requests
-        figures.add("cold: requests (dblp + s2)", f"{per_service}")
-        figures.add(
-            "cold: requests/paper",
-            f"{sent / papers:.2f}",
-            f"<= {TARGETS['requests_per_paper']}",
-            sent / papers <= TARGETS["requests_per_paper"],
+        exports, proceedings, made_up = xml_route(emulator.journal, corpus)
+        routes = f"BibTeX route: {exports} requests; XML route: {exports} + {proceedings} requests"
+        print(
+            f"    {routes} (one /rec/{{key}}.xml per export, plus the {proceedings} distinct "
+            f"proceedings they crossref, {made_up} of them for synthetic records)"
         )
+        figures.add("cold: requests (dblp + s2)", f"{per_service}")
+        figures.add("cold: requests by endpoint", by_endpoint(emulator.journal))
+        per_paper(figures, "cold", cold.http.requests, papers)
+        figures.add("cold: DBLP exports, BibTeX vs XML", routes)
         figures.add(
             "cold: wall / floor",
             f"{wall:.1f} s / {floor:.1f} s = {wall / floor:.3f}",
@@ -368,7 +479,7 @@ def refused_dblp_ids(
     """The cold run against an S2 that answers `DBLP:` batch ids with 400, time scaled down."""
     entries = lists[0].entries
     papers = len(entries)
-    rates = {service: rate * BARE_SPEEDUP for service, rate in DOCUMENTED_RATES.items()}
+    rates = {service: rate * BARE_SPEEDUP for service, rate in DEFAULT_RATES.items()}
     scaled_latency = latency / BARE_SPEEDUP
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -379,7 +490,7 @@ def refused_dblp_ids(
         config = HttpConfig(cache_path=Path(tmp) / "http.sqlite", rates=rates)
         report = run(lists, options(Path(tmp), emulator.url, config))
         counts = breakdown(emulator.journal, entries, known, report)
-        floor = floor_seconds(emulator.journal, DOCUMENTED_RATES, latency)
+        floor = floor_seconds(emulator.journal, DEFAULT_RATES, latency)
         scaled_floor = floor_seconds(emulator.journal, rates, scaled_latency)
     statuses = Counter(r.match.status for r in report.records)
     with_s2 = sum(r.ids.s2 is not None for r in report.records)
@@ -387,7 +498,7 @@ def refused_dblp_ids(
         f"\n1b. cold, synthetic records for the unknown titles, S2 refuses DBLP: ids (400), "
         f"time scaled down {BARE_SPEEDUP:.0f}x: {dict(statuses)}; {with_s2} with an S2 record"
     )
-    print_breakdown(counts, papers)
+    print_breakdown(counts, papers, emulator.journal)
     print(
         f"    at the documented rates these requests impose a floor of {floor:.0f} s; "
         f"scaled: wall {report.seconds:.1f} s, floor {scaled_floor:.1f} s"
@@ -405,7 +516,22 @@ def refused_dblp_ids(
     )
 
 
-def print_breakdown(counts: Counter[tuple[str, str]], papers: int) -> None:
+def per_paper(figures: Figures, label: str, requests: Mapping[str, int], papers: int) -> None:
+    """DBLP's requests (searches + exports), S2's and all per paper, against their targets."""
+    dblp, s2 = requests.get("dblp", 0) / papers, requests.get("s2", 0) / papers
+    total = sum(requests.values()) / papers
+    for what, value, target in (
+        ("DBLP requests/paper (searches + exports)", dblp, "dblp_per_paper"),
+        ("S2 requests/paper", s2, "s2_per_paper"),
+        ("requests/paper", total, "requests_per_paper"),
+    ):
+        limit = TARGETS[target]
+        figures.add(f"{label}: {what}", f"{value:.3f}", f"<= {limit:g}", value <= limit)
+
+
+def print_breakdown(
+    counts: Counter[tuple[str, str]], papers: int, journal: Sequence[Asked]
+) -> None:
     whys = sorted({why for why, _ in counts}, key=lambda why: (not why.startswith("DBLP"), why))
     print(f"    {'requests':<58} {'known':>6} {'unknown':>8} {'total':>6}")
     for why in whys:
@@ -414,6 +540,7 @@ def print_breakdown(counts: Counter[tuple[str, str]], papers: int) -> None:
         print(f"    {why:<58} {known or '':>6} {unknown or '':>8} {total:>6}")
     total = sum(counts.values())
     print(f"    {'all':<58} {'':>6} {'':>8} {total:>6}  = {total / papers:.2f} per paper")
+    print(f"    by endpoint: {by_endpoint(journal)}")
 
 
 # --- the synthetic list of thousands ---------------------------------------------------------
@@ -439,7 +566,10 @@ def synthetic_list(size: int, folder: Path) -> tuple[Path, Path]:
         base = bases[n % len(bases)]
         title = f"{base['title'].removesuffix('.')} {token(n)}"
         key = f"bench/Example{n}"
-        info = {k: v for k, v in base.items() if k not in ("doi", "ee", "key", "url", "title")}
+        # No export of its own (the base's would name the base's title and DOI link): the
+        # emulator builds the variant's from its hit (dblp_export.default_export).
+        dropped = ("doi", "ee", "key", "url", "title", "export")
+        info = {k: v for k, v in base.items() if k not in dropped}
         dblp.append(
             {**info, "title": title + ".", "key": key, "url": f"https://dblp.org/rec/{key}"}
         )
@@ -563,7 +693,7 @@ def synthetic(args: argparse.Namespace, figures: Figures) -> None:
         statuses = Counter(r.match.status for r in report.records)
         per_service = ", ".join(f"{k} {v}" for k, v in sorted(report.http.requests.items()))
         dblp, s2 = report.http.requests.get("dblp", 0), report.http.requests.get("s2", 0)
-        # Phase (a) is DBLP only here; phase (b) the S2 batches.
+        # Phase (a) is DBLP only here, each paper's search and export; phase (b) S2's batches.
         rates = dict.fromkeys(SERVICES, rate)
         floor = rate_floor(dblp, 0, s2, rates, latency)
         lookups_floor = rate_floor(dblp, 0, 0, rates, latency)
@@ -573,7 +703,7 @@ def synthetic(args: argparse.Namespace, figures: Figures) -> None:
             f"{sent / wall:.0f} requests/s overall"
         )
         print(
-            f"   the {dblp} DBLP lookups ended after {lookups:.1f} s "
+            f"   the {dblp} DBLP searches and exports ended after {lookups:.1f} s "
             f"({dblp / lookups:.0f}/s, floor {lookups_floor:.1f} s); "
             f"then S2's {s2} batches and the outputs: "
             f"{wall - lookups:.1f} s"
@@ -582,12 +712,7 @@ def synthetic(args: argparse.Namespace, figures: Figures) -> None:
             f"{size}: lookups / their floor",
             f"{lookups:.1f} s / {lookups_floor:.1f} s = {lookups / lookups_floor:.3f}",
         )
-        figures.add(
-            f"{size}: requests/paper",
-            f"{sent / size:.3f}",
-            f"<= {TARGETS['requests_per_paper']}",
-            sent / size <= TARGETS["requests_per_paper"],
-        )
+        per_paper(figures, str(size), report.http.requests, size)
         figures.add(
             f"{size}: wall / floor ({rate:.0f}/s)",
             f"{wall:.1f} s / {floor:.1f} s = {wall / floor:.3f}",
