@@ -16,16 +16,9 @@ import pytest
 import requests
 
 from enrich.emulator import Corpus, Emulator, Faults
-from enrich.emulator.build_corpus import (
-    CONFUSABLES,
-    DBLP_FACTS,
-    FACTS,
-    build,
-    export_values,
-    read_dblp_facts,
-    s2_publication,
-)
+from enrich.emulator.build_corpus import CONFUSABLES, FACTS, build, s2_publication
 from enrich.emulator.dblp_export import tex, tex_name, tex_pages
+from enrich.emulator.export_facts import DBLP_FACTS, export_values, read_dblp_facts
 from enrich.emulator.services import (
     CORPUS_FILE,
     _dblp_text,

@@ -147,3 +147,9 @@ def short_venue(name: str | None) -> str | None:
     if venue_id is None:
         return _PARENTHESISED_PART.sub("", name).strip() or None
     return _ACRONYMS.get(venue_id, _ALIASES[venue_id][0])
+
+
+def venue_names(name: str | None) -> tuple[str, ...]:
+    """Every name the table knows the venue by (acronyms and full names); () when unknown."""
+    venue_id = canonical_venue(name)
+    return _ALIASES[venue_id] if venue_id else ()

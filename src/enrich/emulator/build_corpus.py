@@ -38,26 +38,25 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from enrich.emulator.dblp_export import PMLR_SERIES, default_export, tex, tex_pages
-from enrich.venues import _ALIASES, canonical_venue
+from enrich.emulator.export_facts import (
+    DBLP_FACTS,
+    export_for,
+    export_values,
+    lines_by_record,
+    proceedings_values,
+    read_dblp_facts,
+)
+from enrich.venues import canonical_venue, venue_names
 
 # The real facts, kept in the repository beside the tests (a copy of the shared fixtures).
 FACTS = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "papers_part1.json"
-DBLP_FACTS = FACTS.with_name("papers_part1_dblp.jsonl")
+
 OUT = Path(__file__).with_name("corpus.json")
 
 _DBLP_STREAM = {"USENIX ATC": "conf/usenix", "NeurIPS": "conf/nips", "NIPS": "conf/nips",
                 "CoRR": "journals/corr", "MLSys": "conf/mlsys"}  # fmt: skip
 _GIVEN = ("Ann", "Bob", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ida", "Jo", "Kai", "Lou")
 _NAMED_CORR_KEY = re.compile(r"journals/corr/abs-\d{4}-\d{4,5}")
-_DBLP_BIBTEX_SOURCE = re.compile(r"DBLP (?:standard|condensed) BibTeX")
-"""A `from` naming DBLP's own BibTeX: that line's values are already in its spelling."""
-_EXPORT_FIELDS = ("title", "booktitle", "journal", "volume", "number", "pages", "publisher")
-_PROCEEDINGS_FIELDS = ("booktitle", "publisher", "volume")
-"""Export values that belong to a venue's proceedings of a year, not to one paper."""
-_EXPORT_ORDER = ("type", "title", "booktitle", "journal", "series", "volume", "number",
-                 "pages", "publisher", "editors", "ee", "eprint", "synthetic")  # fmt: skip
-
 # Records the facts name as confusable with a list paper, quoted from their
 # `confusables` text: title, venue, year, arXiv id, family names the facts give,
 # author count the facts give or None, and a DOI only where the facts name one.
@@ -278,7 +277,7 @@ def s2_publication(venue: str, arxiv: str | None, journal: bool = False) -> dict
         journal_of_preprint = {"name": "ArXiv", "volume": f"abs/{arxiv}"} if arxiv else None
         return {"publicationTypes": None, "publicationVenue": None, "journal": journal_of_preprint}
     canonical = canonical_venue(venue)
-    aliases = _ALIASES.get(canonical or "", ())
+    aliases = venue_names(venue)
     name = next((a for a in aliases if len(a.split()) >= 3 and "." not in a), venue)
     kind = "journal" if journal else "conference"
     return {
@@ -373,84 +372,6 @@ def label(
         "own_keys": own,
         "trap": trap,
     }
-
-
-def read_dblp_facts(path: Path = DBLP_FACTS) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def export_values(line: Mapping[str, Any]) -> dict[str, str]:
-    """A DBLP facts line's values as the export writes them.
-
-    Values seen in DBLP's own BibTeX are kept verbatim; the others (search hits, citation
-    texts) get DBLP's spelling: braced capitals, LaTeX accents, "--" in page ranges, and
-    no final period (DBLP's hits end titles with one, its BibTeX does not).
-    """
-    verbatim = any(_DBLP_BIBTEX_SOURCE.search(source) for source in line["from"])
-    values: dict[str, str] = {}
-    for name in _EXPORT_FIELDS:
-        if line.get(name) is None:
-            continue
-        value = str(line[name])
-        if not verbatim:
-            value = value.removesuffix(".") if name == "title" else value
-            value = tex_pages(value) if name == "pages" else tex(value)
-        values[name] = value
-    if line.get("ee"):
-        values["ee"] = line["ee"]
-    return values
-
-
-def lines_by_record(
-    lines: list[Mapping[str, Any]],
-    published: Mapping[str, Mapping[str, Any]],
-    by_key: Mapping[str, Mapping[str, Any]],
-) -> dict[str, Mapping[str, Any]]:
-    """Record key -> its DBLP facts line: by the line's key where the corpus has that key,
-    else by list title (the published record of the list paper). Year and DOI must agree."""
-    found: dict[str, Mapping[str, Any]] = {}
-    for line in lines:
-        record = by_key.get(line["dblp_key"] or "") or published.get(line["list_title"])
-        if record is None:
-            raise ValueError(f"no corpus record for DBLP facts line {line['list_title']!r}")
-        if line["year"] is not None and str(line["year"]) != record["year"]:
-            raise ValueError(f"{record['key']}: year {record['year']} but the line says "
-                             f"{line['year']}")  # fmt: skip
-        if line["doi"] and line["doi"].lower() != (record.get("doi") or line["doi"]).lower():
-            raise ValueError(f"{record['key']}: DOI {record.get('doi')} vs {line['doi']}")
-        found[record["key"]] = line
-    return found
-
-
-def proceedings_values(
-    dblp: list[Mapping[str, Any]], values: Mapping[str, Mapping[str, str]]
-) -> dict[tuple[str, str], dict[str, str]]:
-    """(venue, year) -> the proceedings values its papers' lines give; they must agree."""
-    shared: dict[tuple[str, str], dict[str, str]] = {}
-    for record in dblp:
-        of_venue = shared.setdefault((record["venue"], record["year"]), {})
-        for name, value in values.get(record["key"], {}).items():
-            if name in _PROCEEDINGS_FIELDS and of_venue.setdefault(name, value) != value:
-                raise ValueError(f"{record['venue']} {record['year']}: two {name}s, "
-                                 f"{of_venue[name]!r} and {value!r}")  # fmt: skip
-    return shared
-
-
-def export_for(
-    record: Mapping[str, Any], own: Mapping[str, str], proceedings: Mapping[str, str]
-) -> dict[str, Any]:
-    """The record's `export`: its own facts, then its proceedings', then synthetic values."""
-    export = default_export(record)
-    if export["type"] == "inproceedings":
-        for name, value in {**proceedings, **own}.items():
-            export[name] = value
-            if name in export.get("synthetic", ()):
-                export["synthetic"].remove(name)
-        if export.get("publisher") == "{PMLR}":
-            export["series"] = PMLR_SERIES
-        if not export.get("synthetic"):
-            export.pop("synthetic", None)
-    return {name: export[name] for name in _EXPORT_ORDER if name in export}
 
 
 def build(
