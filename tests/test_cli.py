@@ -246,3 +246,20 @@ def test_a_bad_booktitle_setting_is_one_line_and_exit_2(emulator, tmp_path):
         "enrich: error: ENRICH_BOOKTITLE='medium' is not one of: full, short"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_two_lists_with_one_file_name_are_refused_before_any_lookup(emulator, tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "list.md").write_text(f"- [SOSP '23] {folder} paper\n", "utf-8")
+    first, second = tmp_path / "a" / "list.md", tmp_path / "b" / "list.md"
+    before = emulator.per_service()
+    result = run_against(emulator, tmp_path, "run", str(first), str(second))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"enrich: error: {second}: its outputs would replace those of {first} "
+        f"({tmp_path / 'out' / 'list'}.*); give the lists different file names or run them "
+        "with different --out"
+    ]
+    assert emulator.per_service() == before
+    assert not (tmp_path / "out").exists()

@@ -132,6 +132,7 @@ def run(
 ) -> RunReport:
     """Resolve every list's papers and write its outputs, one list after another."""
     started = time.perf_counter()
+    check_outputs_apart(lists, options.out_dir)
     overrides = read_overrides(options.overrides)
     results: list[ListResult] = []
     errors: dict[str, str] = {}
@@ -178,6 +179,7 @@ def run(
 def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
     """Rewrite every output from the enriched JSON already there, without any request."""
     started = time.perf_counter()
+    check_outputs_apart(lists, options.out_dir)
     results = []
     for reading_list in lists:
         paths = output_paths(Path(reading_list.file), options.out_dir)
@@ -192,6 +194,21 @@ def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
         )
     review = write_review(results, options)
     return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, review)
+
+
+def check_outputs_apart(lists: Sequence[ReadingList], out_dir: Path) -> None:
+    """Refuse, before any request, two inputs whose outputs would share a name
+    (a/list.md and b/list.md both write list.bib): the second would replace the first."""
+    owner: dict[Path, str] = {}
+    for reading_list in lists:
+        target = output_paths(Path(reading_list.file), out_dir)["json"]
+        if target in owner and owner[target] != reading_list.file:
+            raise InputError(
+                reading_list.file,
+                f"its outputs would replace those of {owner[target]} ({target.with_suffix('')}"
+                ".*); give the lists different file names or run them with different --out",
+            )
+        owner[target] = reading_list.file
 
 
 def _write(
