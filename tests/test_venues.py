@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from enrich.venues import canonical_venue, is_preprint_venue
+from enrich.venues import canonical_venue, is_preprint_venue, short_venue
 
 SAME_VENUE = [
     ("NIPS", "NeurIPS"),
@@ -57,3 +57,23 @@ def test_unknown_venues_have_no_id(name: str | None) -> None:
 def test_preprint_venue() -> None:
     assert is_preprint_venue("CoRR") and is_preprint_venue("arXiv")
     assert not is_preprint_venue("OSDI") and not is_preprint_venue(None)
+
+
+@pytest.mark.parametrize(
+    ("name", "acronym"),
+    [
+        ("ASPLOS (2)", "ASPLOS"),  # DBLP's volume suffix
+        ("Proc. VLDB Endow.", "PVLDB"),
+        ("Proceedings of the VLDB Endowment", "PVLDB"),
+        ("Symposium on Operating Systems Principles", "SOSP"),  # S2's venue name
+        ("USENIX Annual Technical Conference", "USENIX ATC"),
+        ("NIPS", "NeurIPS"),
+        ("CoRR", "arXiv"),
+        ("SIGMOD Conference", "SIGMOD"),
+        ("IISWC", "IISWC"),  # not in the table: its own words
+        ("HCS (1)", "HCS"),
+        (None, None),
+    ],
+)
+def test_short_venue_is_the_acronym_people_cite(name: str | None, acronym: str | None) -> None:
+    assert short_venue(name) == acronym
