@@ -14,8 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import responses
 
-from enrich.http import HttpClient, ServiceError
+from enrich.http import HttpClient, HttpConfig, ServiceError
 from enrich.models import Author, Candidate, Entry, Identifiers
+from enrich.sources.base import PartialFetch
 from enrich.sources.s2 import (
     BATCH_LIMIT,
     FIELDS,
@@ -377,3 +378,40 @@ def test_journal_volume_and_pages_are_kept() -> None:
          "journal": {"name": "Example Journal of Systems", "volume": "7", "pages": "\n 1-20 "}}
     )  # fmt: skip
     assert paper is not None and (paper.volume, paper.pages) == ("7", "1-20")
+
+
+@responses.activate
+def test_no_valid_paper_ids_is_an_answer_not_a_failure(client: HttpClient) -> None:
+    """The real S2 refuses a batch none of whose ids it knows with this 400."""
+    responses.post(f"{S2}/paper/batch", status=400, json={"error": "No valid paper ids given"})
+    found = S2Source(client).fetch([known(doi="10.9999/example.1"), known(arxiv="0000.00000")])
+    assert found == [None, None]
+
+
+@responses.activate
+def test_a_failed_batch_costs_only_its_own_papers(client: HttpClient) -> None:
+    """The recorded 500 body (test_get_papers@e02220e) for the first batch, answers after."""
+    failing = (REAL_S2 / "test_get_papers@e02220e__1.body").read_text(encoding="utf-8")
+
+    def first_fails(request: Any) -> tuple[int, dict[str, str], str]:
+        ids = json.loads(request.body)["ids"]
+        return (500, {}, failing) if ids[0].endswith(".1") else echo_batch(request)
+
+    responses.add_callback(responses.POST, f"{S2}/paper/batch", callback=first_fails)
+    papers = [known(doi="10.9999/example.1"), known(doi="10.9999/example.2")]
+    with pytest.raises(PartialFetch) as raised:
+        S2Source(client, batch_size=1).fetch(papers)
+    assert raised.value.failed == {0}
+    assert [c.doi if c else None for c in raised.value.results] == [None, "10.9999/example.2"]
+
+
+@responses.activate
+def test_forbidden_with_a_key_names_the_key(tmp_path) -> None:
+    forbidden = (REAL_S2 / "test_debug@HEAD__0.body").read_text(encoding="utf-8")
+    responses.post(f"{S2}/paper/batch", status=403, body=forbidden)
+    config = HttpConfig(cache_path=tmp_path / "c.sqlite", s2_api_key="fixture-wrong-key",
+                        attempts=1)  # fmt: skip
+    with HttpClient(config) as keyed, pytest.raises(ServiceError) as raised:
+        S2Source(keyed).fetch([known(doi="10.9999/example.1")])
+    assert "HTTP 403 Forbidden: Forbidden (is S2_API_KEY right?)" in str(raised.value)
+    assert "fixture-wrong-key" not in str(raised.value)

@@ -22,7 +22,7 @@ from enrich.merge import merge_record
 from enrich.models import Candidate, EnrichedRecord, Entry, Identifiers
 from enrich.overrides import Override, find_override
 from enrich.sources import Source
-from enrich.sources.s2 import paper_id
+from enrich.sources.base import PartialFetch
 from enrich.text import normalize_title
 
 EXPORT_FAILED = "DBLP's record export could not be fetched: "
@@ -147,17 +147,23 @@ def _s2_records(
         elif decision.match.status == "matched":
             wanted.append(index)
     papers = [_known_paper(decisions[index]) for index in wanted]
+    failed: set[int] = set()
     try:
         fetched = s2.fetch(papers)
+    except PartialFetch as error:
+        trouble.note(error)
+        fetched, failed = error.results, error.failed
     except ServiceError as error:
         trouble.note(error)
         return records
     for index, record in zip(wanted, fetched, strict=True):
         records[index] = record
+    # S2 knew none of these ids, or could not be asked by any: its title match may still
+    # know the paper (under its other version's DOI, say). A failed batch is not retried.
     by_title = [
         index
-        for index, paper in zip(wanted, papers, strict=True)
-        if records[index] is None and paper_id(paper) is None
+        for position, index in enumerate(wanted)
+        if records[index] is None and position not in failed
     ]
 
     def title_match(index: int) -> Candidate | None:

@@ -287,7 +287,11 @@ class HttpClient:
                 return f"rate limited ({label}){suffix}"
             return f"{label}{suffix}"
         detail = _error_detail(response)
-        return f"{label}: {detail}" if detail else label
+        explained = f"{label}: {detail}" if detail else label
+        sent_key = response.request is not None and API_KEY_HEADER in response.request.headers
+        if status == 403 and sent_key:
+            return f"{explained} (is S2_API_KEY right?)"
+        return explained
 
     def _retry_after(self, response: requests.Response) -> float | None:
         seconds = parse_retry_after(response.headers.get("Retry-After"))

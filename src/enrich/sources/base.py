@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Protocol
 
-from enrich.http import HttpClient
+from enrich.http import HttpClient, ServiceError
 from enrich.models import Candidate, Entry, Identifiers
 
 
@@ -28,6 +28,19 @@ class KnownPaper(Protocol):
 
     @property
     def ids(self) -> Identifiers: ...
+
+
+class PartialFetch(ServiceError):
+    """`Source.fetch` answered for some papers only: one request of several failed.
+
+    `results` holds what was had (None elsewhere) and `failed` the positions whose request
+    failed, so a failure costs only its own papers.
+    """
+
+    def __init__(self, error: ServiceError, results: list[Candidate | None], failed: set[int]):
+        super().__init__(error.service, error.reason, url=error.url, status=error.status)
+        self.results = results
+        self.failed = failed
 
 
 class Source(ABC):
@@ -55,7 +68,8 @@ class Source(ABC):
         """The service's records for papers already identified, in the order given.
 
         Position i of the result answers papers[i]; None where the service has no
-        record or the paper carries no identifier this service understands. A source
-        with no lookup by identifier (DBLP documents none) keeps this default.
+        record or the paper carries no identifier this service understands. Raises
+        PartialFetch when only some of its requests failed. A source with no lookup by
+        identifier keeps this default.
         """
         return [None] * len(papers)

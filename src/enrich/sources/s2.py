@@ -14,13 +14,15 @@ from typing import Any
 
 from enrich.http import HttpClient, ServiceError
 from enrich.models import Author, Candidate, Entry, EntryType, Identifiers
-from enrich.sources.base import KnownPaper, Source
+from enrich.sources.base import KnownPaper, PartialFetch, Source
 from enrich.venues import is_preprint_venue
 
 DEFAULT_URL = "https://api.semanticscholar.org"
 GRAPH = "/graph/v1"
 BATCH_LIMIT = 500
 """The documented maximum number of ids in one POST /paper/batch."""
+NO_VALID_IDS = "No valid paper ids given"
+"""S2's 400 for a batch none of whose ids it knows (../shared/fixtures/real-responses)."""
 FIELDS = (
     "paperId",
     "corpusId",
@@ -201,23 +203,38 @@ class S2Source(Source):
         askable = [(i, pid) for i, pid in wanted if pid is not None]
         documented = [(i, pid) for i, pid in askable if not pid.startswith("DBLP:")]
         by_dblp_key = [(i, pid) for i, pid in askable if pid.startswith("DBLP:")]
+        failure: ServiceError | None = None
+        failed: set[int] = set()
         for group in (documented, by_dblp_key):
             for start in range(0, len(group), self.batch_size):
                 if group is by_dblp_key and not self.dblp_ids:
                     break  # refused earlier in this run
                 chunk = group[start : start + self.batch_size]
-                for i, raw in zip((i for i, _ in chunk), self._ask(chunk), strict=True):
+                try:
+                    answers = self._ask(chunk)
+                except ServiceError as error:  # one batch failing costs only its papers
+                    failure = error
+                    failed.update(i for i, _ in chunk)
+                    continue
+                for i, raw in zip((i for i, _ in chunk), answers, strict=True):
                     results[i] = parse_paper(raw)
+        if failure is not None:
+            raise PartialFetch(failure, results, failed)
         return results
 
     def _ask(self, chunk: list[tuple[int, str]]) -> list[Any]:
+        """One batch; S2's 400 "No valid paper ids given" (it knows none of them) is an
+        answer, every id unknown, not a failure."""
         ids = [pid for _, pid in chunk]
         try:
             return self._batch(ids)
         except ServiceError as error:
-            if error.status != 400 or not ids[0].startswith("DBLP:"):
+            if error.status != 400:
                 raise
-            self.dblp_ids = False  # S2 does not take DBLP keys: stop offering them
+            if ids[0].startswith("DBLP:"):
+                self.dblp_ids = False  # S2 does not take DBLP keys: stop offering them
+            elif NO_VALID_IDS not in error.reason:
+                raise
             return [None] * len(ids)
 
     def _batch(self, ids: list[str]) -> list[Any]:
