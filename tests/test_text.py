@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enrich.text import fold_to_ascii, normalize_title
+from enrich.text import bibtex_names, fold_to_ascii, normalize_title, page_range
 
 SAME_TITLE = [
     # (as one source writes it, as another does)
@@ -79,3 +79,26 @@ _ASCII_TITLE = st.text(
 def test_case_quotes_dashes_and_trailing_period_never_matter(title: str) -> None:
     variant = title.upper().replace("'", "\u2019").replace("-", "\u2013") + "."
     assert normalize_title(variant) == normalize_title(title)
+
+
+@pytest.mark.parametrize(
+    ("pages", "expected"),
+    [
+        ("16639--16653", "16639-16653"),  # DBLP's export
+        ("521-538", "521-538"),  # DBLP's search hit
+        ("\n 1 - 20 ", "1-20"),  # S2's journal pages
+        ("45:1-45:15", "45:1-45:15"),  # article numbers
+        ("322\u2013337", "322-337"),  # an en dash
+        ("1", "1"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_page_range_has_one_spelling(pages: str | None, expected: str | None) -> None:
+    assert page_range(pages) == expected
+
+
+def test_bibtex_names_resolve_latex() -> None:
+    names = "St{\\'{e}}phane Bressan and\n   Josef K{\\\"{u}}ng AND Gyeong{-}In Yu"
+    assert bibtex_names(names) == ["Stéphane Bressan", "Josef Küng", "Gyeong-In Yu"]
+    assert bibtex_names("") == []

@@ -83,3 +83,19 @@ def latex_to_text(value: str) -> str:
     except Exception:  # pylatexenc's own errors on malformed markup: keep the raw text
         text = value
     return " ".join(text.replace("{", "").replace("}", "").split())
+
+
+_BIBTEX_NAME_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
+_PAGE_DASHES = re.compile(r"\s*(?:-{1,3}|[\u2010-\u2015])\s*")
+
+
+def bibtex_names(value: str) -> list[str]:
+    """The names of a BibTeX author or editor list, LaTeX resolved: "A and B" -> [A, B]."""
+    names = (latex_to_text(name) for name in _BIBTEX_NAME_SEPARATOR.split(value))
+    return [name for name in names if name]
+
+
+def page_range(value: str | None) -> str | None:
+    """Pages in one spelling whatever the source wrote: "319--320", " 319 - 320 " -> "319-320"."""
+    text = " ".join((value or "").split())
+    return _PAGE_DASHES.sub("-", text) or None

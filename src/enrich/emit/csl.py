@@ -27,6 +27,7 @@ from enrich.emit.fields import (
 from enrich.emit.latex import clean_text
 from enrich.emit.names import split_name
 from enrich.models import EnrichedRecord
+from enrich.text import page_range
 
 _CSL_TYPES = {
     "inproceedings": "paper-conference",
@@ -72,8 +73,7 @@ def _published(record: EnrichedRecord, booktitle: BooktitleStyle) -> dict[str, A
         "editor": [csl_name(n) for n in record.editors],
         "volume": _text(record.volume),
         "issue": _text(record.number),
-        # CSL page ranges use one hyphen; DBLP's export writes BibTeX's "--".
-        "page": _text(record.pages and record.pages.replace("--", "-")),
+        "page": _text(page_range(record.pages)),  # CSL ranges use one hyphen
         "publisher": _text(record.publisher),
     }
 

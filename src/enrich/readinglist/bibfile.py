@@ -9,9 +9,8 @@ import bibtexparser
 
 from enrich.models import Entry
 from enrich.readinglist.model import ParsedItems, ParseWarning
-from enrich.text import latex_to_text
+from enrich.text import bibtex_names, latex_to_text
 
-_AUTHOR_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 
 
@@ -33,9 +32,7 @@ def parse_bibtex(text: str, file: str) -> ParsedItems:
             continue
         year = _YEAR.search(fields.get("year", ""))
         venue = fields.get("booktitle") or fields.get("journal")
-        authors = [
-            latex_to_text(name) for name in _AUTHOR_SEPARATOR.split(fields.get("author", ""))
-        ]
+        authors = bibtex_names(fields.get("author", ""))
         keywords = [word.strip() for word in re.split(r"[;,]", fields.get("keywords", ""))]
         entries.append(
             Entry(

@@ -15,6 +15,7 @@ from typing import Any
 from enrich.http import HttpClient, ServiceError
 from enrich.models import Author, Candidate, Entry, EntryType, Identifiers
 from enrich.sources.base import KnownPaper, PartialFetch, Source
+from enrich.text import page_range
 from enrich.venues import is_preprint_venue
 
 DEFAULT_URL = "https://api.semanticscholar.org"
@@ -76,12 +77,6 @@ def _str(value: Any) -> str | None:
     return (str(value).strip() or None) if value is not None else None
 
 
-def _pages(value: Any) -> str | None:
-    """S2 writes pages "\n 16639-16653 " at times: one clean "a-b"."""
-    text = _str(value)
-    return "-".join(part.strip() for part in text.split("-")) if text else None
-
-
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -135,7 +130,7 @@ def parse_paper(raw: Any) -> Candidate | None:
         entry_type=entry_type,
         is_preprint=preprint,
         volume=None if preprint else _str(journal.get("volume")),
-        pages=None if preprint else _pages(journal.get("pages")),
+        pages=None if preprint else page_range(_str(journal.get("pages"))),
         doi=doi if doi and doi.startswith("10.") else None,
         ids=Identifiers(
             dblp=_str(external.get("DBLP")),

@@ -15,8 +15,14 @@ from collections.abc import Mapping
 import bibtexparser
 
 from enrich.models import Author, Candidate, EntryType, Identifiers
-from enrich.sources.dblp.search import arxiv_id_from, doi_from, is_corr_key, without_homonym
-from enrich.text import latex_to_text
+from enrich.sources.dblp.search import (
+    arxiv_id_from,
+    as_int,
+    doi_from,
+    is_corr_key,
+    without_homonym,
+)
+from enrich.text import bibtex_names, latex_to_text, page_range
 
 EXPORT_PATH = "/rec/{key}.bib"
 STANDARD_FORMAT = {"param": 1}
@@ -28,9 +34,7 @@ _BIBTEX_TYPES: Mapping[str, EntryType] = {
     "book": "book",
     "incollection": "incollection",
 }
-_NAME_SEPARATOR = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ESCAPED = re.compile(r"\\([_%&#$])")
-_PAGE_RANGE = re.compile(r"\s*-{1,3}\s*")
 
 
 def export_path(key: str) -> str:
@@ -51,24 +55,7 @@ def _plain(value: str | None) -> str | None:
 
 
 def _names(value: str | None) -> tuple[str, ...]:
-    if not value:
-        return ()
-    names = (without_homonym(latex_to_text(name)) for name in _NAME_SEPARATOR.split(value))
-    return tuple(name for name in names if name)
-
-
-def _pages(value: str | None) -> str | None:
-    """ "319--320" as the search hits write it, "319-320": one spelling for every source."""
-    if not value:
-        return None
-    return _PAGE_RANGE.sub("-", latex_to_text(value.replace("--", "-"))) or None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    return tuple(without_homonym(name) for name in bibtex_names(value or ""))
 
 
 def parse_export(text: str, key: str) -> Candidate | None:
@@ -100,14 +87,14 @@ def parse_export(text: str, key: str) -> Candidate | None:
         source="dblp",
         title=title.removesuffix("."),
         authors=tuple(Author(name=name) for name in _names(fields.get("author"))),
-        year=_int(fields.get("year")),
+        year=as_int(fields.get("year")),
         venue="CoRR" if is_preprint else None,
         venue_full=_plain(fields.get("booktitle")) or journal,
         entry_type=entry_type,
         is_preprint=is_preprint,
         volume=volume,
         number=_plain(fields.get("number")),
-        pages=_pages(fields.get("pages")),
+        pages=page_range(fields.get("pages")),
         publisher=_plain(fields.get("publisher")),
         series=_plain(fields.get("series")),
         editors=_names(fields.get("editor")),

@@ -94,7 +94,8 @@ def _text(value: Any) -> str | None:
     return cleaned or None
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
+    """A DBLP number (sent as a string) as an int; None when it is none."""
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
@@ -163,7 +164,7 @@ def parse_hit(info: Mapping[str, Any]) -> Candidate | None:
         source="dblp",
         title=title.removesuffix("."),
         authors=tuple(a for a in map(parse_author, _as_list(raw_authors)) if a is not None),
-        year=_int(info.get("year")),
+        year=as_int(info.get("year")),
         venue=venue,
         entry_type="misc" if is_preprint else _ENTRY_TYPES.get(record_type, "misc"),
         is_preprint=is_preprint,
