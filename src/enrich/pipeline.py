@@ -30,7 +30,7 @@ from enrich.merge import merge_record
 from enrich.models import EnrichedRecord, Entry
 from enrich.overrides import read_overrides
 from enrich.readinglist import ReadingList, read_list
-from enrich.resolve import EXPORT_FAILED, resolve_entries
+from enrich.resolve import resolve_entries
 from enrich.review import render_review
 from enrich.samerecord import merge_same_records, repeated_in_other_lists
 from enrich.sources import DblpSource, S2Source
@@ -280,9 +280,8 @@ def _better_of(
 ) -> EnrichedRecord:
     if earlier is None:
         return record
-    if record.match.status == "matched" and _less_complete(record, earlier):
-        why = next(n for n in record.match.notes if n.startswith(EXPORT_FAILED))
-        return _kept(earlier, record, why)
+    if _less_complete(record, earlier):
+        return _kept(earlier, record, "; ".join(record.match.notes) or "a less complete record")
     if record.match.status in ("matched", "skipped"):
         return record
     if not looked_up:
@@ -293,13 +292,13 @@ def _better_of(
 
 
 def _less_complete(record: EnrichedRecord, earlier: EnrichedRecord) -> bool:
-    """This run matched the same DBLP record but could not fetch its export, which the
-    previous run had: the previous record is the better one."""
+    """Both runs matched the same DBLP record, but only the previous one had what DBLP's
+    export adds (this run's export failed): the previous record is the better one."""
     return (
-        any(n.startswith(EXPORT_FAILED) for n in record.match.notes)
-        and earlier.match.status == "matched"
+        record.match.status == earlier.match.status == "matched"
         and earlier.ids.dblp == record.ids.dblp
-        and "venue_full" in earlier.provenance
+        and earlier.provenance.get("venue_full") == "dblp"
+        and record.provenance.get("venue_full") != "dblp"
     )
 
 

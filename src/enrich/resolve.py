@@ -25,9 +25,6 @@ from enrich.sources import Source
 from enrich.sources.base import PartialFetch
 from enrich.text import normalize_title
 
-EXPORT_FAILED = "DBLP's record export could not be fetched: "
-"""Starts the note of a matched record that lacks what DBLP's export would have added."""
-
 ProgressCallback = Callable[[Entry, str], None]
 """Called once per entry when its lookup ends, with the status it ended in."""
 
@@ -74,7 +71,7 @@ def resolve_entries(
         decision = _decide(entry, dblp, s2, find_override(overrides, entry, key=key), trouble)
         export, failure = _export(decision, dblp, trouble)
         if failure is not None:
-            decision = _with_note(decision, f"{EXPORT_FAILED}{failure}")
+            decision = _with_note(decision, f"DBLP's record export could not be fetched: {failure}")
         if on_progress is not None:
             on_progress(entry, decision.match.status)
         return decision, export
@@ -214,7 +211,7 @@ def _export(
 
     Asked right after the paper's search, so DBLP's limiter never idles. A failed export
     costs the paper its proceedings title, never its match; the pipeline then keeps the
-    previous run's complete record instead (see EXPORT_FAILED)."""
+    previous run's complete record instead."""
     chosen, override = decision.chosen, decision.override
     if decision.match.status != "matched":
         return None, None
