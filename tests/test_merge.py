@@ -203,7 +203,6 @@ PAGED_EXPORT = Candidate(
     year=2023,
     venue_full="Proceedings of the Example Conference, SOSP 2023",
     entry_type="inproceedings",
-    pages="611-626",
     publisher="Example Publisher",
     editors=("Ann Example",),
     doi="10.1145/3600006.3613165",
@@ -219,11 +218,7 @@ def test_the_export_completes_the_chosen_record() -> None:
     record = merge_record(listed, decision, s2_record(PAGED_SOSP), PAGED_EXPORT)
     assert record.venue == "SOSP"
     assert record.venue_full == "Proceedings of the Example Conference, SOSP 2023"
-    assert (record.publisher, record.pages, record.editors) == (
-        "Example Publisher",
-        "611-626",
-        ("Ann Example",),
-    )
+    assert (record.publisher, record.editors) == ("Example Publisher", ("Ann Example",))
     assert record.provenance["publisher"] == "dblp"
     assert record.provenance["venue_full"] == "dblp"
     assert [a.dblp_pid for a in record.authors] == [a.dblp_pid for a in PAGED_SOSP.authors]

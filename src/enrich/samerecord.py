@@ -14,12 +14,10 @@ from dataclasses import replace
 from enrich.models import EnrichedRecord
 from enrich.readinglist.dedupe import combine_entries
 
-_SETTLED = frozenset({"matched"})
-
 
 def record_identity(record: EnrichedRecord) -> tuple[str, ...]:
     """What makes two records one paper: its DBLP key, its DOI. Only a matched record has one."""
-    if record.match.status not in _SETTLED:
+    if record.match.status != "matched":
         return ()
     identity = []
     if record.ids.dblp:
