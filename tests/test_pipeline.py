@@ -16,10 +16,11 @@ from enrich.emulator import Emulator, Faults
 from enrich.emulator.services import Answer
 from enrich.errors import ExitCode, InputError
 from enrich.http import HttpConfig
+from enrich.lastgood import combine
 from enrich.match import no_decision
 from enrich.merge import merge_record
 from enrich.models import Entry
-from enrich.pipeline import RunOptions, combine, read_inputs, run, select_entries
+from enrich.pipeline import RunOptions, read_inputs, run, select_entries
 from enrich.readinglist import parse_text
 from enrich.text import normalize_title
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -22,11 +22,9 @@ from enrich.emit import (
     write_outputs,
 )
 from enrich.emit.files import write_atomically
-from enrich.emit.keys import paper_identities
 from enrich.errors import ExitCode, InputError
 from enrich.http import HttpClient, HttpConfig, HttpStats
-from enrich.match import no_decision
-from enrich.merge import merge_record
+from enrich.lastgood import FRESH, combine
 from enrich.models import EnrichedRecord, Entry
 from enrich.overrides import read_overrides
 from enrich.readinglist import ReadingList, read_list
@@ -42,11 +40,6 @@ DEFAULT_INPUT = Path("data/raw/mlsys-reading-list.md")
 DEFAULT_OUT = Path("data/enriched")
 DEFAULT_OVERRIDES = Path("data/overrides.csv")
 REVIEW_NAME = "review.md"
-
-FRESH = frozenset({"matched", "ambiguous", "unmatched", "skipped"})
-"""Statuses that mean the services answered this run (even if the answer was "no")."""
-_STALE_NOTE = "kept from the previous run: "
-_NOT_SELECTED = "not looked up in this run (--only/--limit)"
 
 
 @dataclass(frozen=True)
@@ -244,69 +237,6 @@ def select_entries(
 
         chosen = [entry for entry in chosen if named(entry)]
     return chosen[:limit] if limit is not None else chosen
-
-
-def combine(
-    entries: Sequence[Entry],
-    fresh: Sequence[EnrichedRecord],
-    previous: Sequence[EnrichedRecord],
-) -> list[EnrichedRecord]:
-    """One record per entry, in list order: this run's, or the last known good one.
-
-    A paper this run did not refresh, or refreshed into something worse than a match
-    it had, keeps its previous record (marked stale). A paper not looked up keeps its
-    previous record as it was. A paper gone from the list is gone from the outputs.
-    """
-    by_identity: dict[str, EnrichedRecord] = {}
-    for record in previous:
-        for identity in paper_identities(record):
-            by_identity.setdefault(identity, record)
-    fresh_by_title = {normalize_title(record.entry.title): record for record in fresh}
-    combined = []
-    for entry in entries:
-        record = fresh_by_title.get(normalize_title(entry.title))
-        if record is None:
-            record = merge_record(entry, no_decision("unmatched", _NOT_SELECTED), None)
-            looked_up = False
-        else:
-            looked_up = True
-        earlier = next((by_identity[i] for i in paper_identities(record) if i in by_identity), None)
-        combined.append(_better_of(record, earlier, looked_up))
-    return combined
-
-
-def _better_of(
-    record: EnrichedRecord, earlier: EnrichedRecord | None, looked_up: bool
-) -> EnrichedRecord:
-    if earlier is None:
-        return record
-    if _less_complete(record, earlier):
-        return _kept(earlier, record, "; ".join(record.match.notes) or "a less complete record")
-    if record.match.status in ("matched", "skipped"):
-        return record
-    if not looked_up:
-        return replace(earlier, entry=record.entry)
-    if earlier.match.status != "matched" and record.match.status in FRESH:
-        return record
-    return _kept(earlier, record, "; ".join(record.match.notes) or record.match.status)
-
-
-def _less_complete(record: EnrichedRecord, earlier: EnrichedRecord) -> bool:
-    """Both runs matched the same DBLP record, but only the previous one had what DBLP's
-    export adds (this run's export failed): the previous record is the better one."""
-    return (
-        record.match.status == earlier.match.status == "matched"
-        and earlier.ids.dblp == record.ids.dblp
-        and earlier.provenance.get("venue_full") == "dblp"
-        and record.provenance.get("venue_full") != "dblp"
-    )
-
-
-def _kept(earlier: EnrichedRecord, record: EnrichedRecord, why: str) -> EnrichedRecord:
-    """The previous record, marked stale, with this run's reason in its notes."""
-    notes = tuple(n for n in earlier.match.notes if not n.startswith(_STALE_NOTE))
-    match = replace(earlier.match, notes=(*notes, f"{_STALE_NOTE}this run: {why}"))
-    return replace(earlier, entry=record.entry, match=match, stale=True)
 
 
 def write_review(results: Sequence[ListResult], options: RunOptions) -> Path:
