@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from emit_support import fact_records, mixed_records
-from enrich.emit.keys import assign_keys, base_key, keys_by_identity, paper_identities
+from enrich.emit.keys import assign_keys, base_key, keys_by_identity
+from enrich.samerecord import paper_identities
 
 
 def _keys(records) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -405,3 +406,27 @@ def test_markdown_never_raises_on_markdown_like_noise(pieces):
 def test_split_label_never_raises_on_brackets():
     for text in ["[", "]", "[]", "()", "[''] x", "('99)", "[ '] t", "[2020] t"]:
         split_label(text)
+
+
+def test_a_dblp_export_keeps_different_records_of_one_title_apart():
+    """DBLP's real export holds a report, a paper and a chapter titled alike: three keys,
+    three entries, as the user's \\cite{}s name each of them."""
+    path = Path(__file__).parent / "fixtures/real-responses/dblp/bibtex-dblp_ley_standard_2019.bib"
+    parsed = read_list(path)
+    text = path.read_text(encoding="utf-8")
+    keys = re.findall(r"^@\w+\{([^,]+),", text, flags=re.MULTILINE)
+    assert [entry.key for entry in parsed.entries] == keys
+    lilog = [e for e in parsed.entries if e.title.startswith("LILOG-DB: Database Support")]
+    assert len(lilog) == 3 and len({e.key for e in lilog}) == 3
+    assert parsed.warnings == ()
+
+
+def test_a_key_given_twice_is_read_once_and_said():
+    text = "@misc{Example:a, title={One Title}}\n@misc{Example:a, title={Another Title}}\n"
+    parsed = parse_text(text, "refs.bib", "bibtex")
+    assert [entry.title for entry in parsed.entries] == ["One Title"]
+    (warning,) = parsed.warnings
+    assert (warning.line, warning.message) == (
+        2,
+        "not read: the key 'Example:a' is already the entry at line 1",
+    )

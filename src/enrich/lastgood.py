@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from enrich.emit.keys import paper_identities
 from enrich.match import no_decision
 from enrich.merge import merge_record
-from enrich.models import EnrichedRecord, Entry
-from enrich.text import normalize_title
+from enrich.models import EnrichedRecord, Entry, Identifiers, Urls
+from enrich.samerecord import paper_identities
 
 FRESH = frozenset({"matched", "ambiguous", "unmatched", "skipped"})
 """Statuses that mean the services answered this run (even if the answer was "no")."""
@@ -26,25 +25,38 @@ def combine(
     """One record per entry, in list order: this run's, or the last known good one.
 
     A paper this run did not refresh, or refreshed into something worse than a match
-    it had, keeps its previous record (marked stale). A paper not looked up keeps its
-    previous record as it was. A paper gone from the list is gone from the outputs.
+    it had, keeps its previous record (marked stale); one refreshed only in part (a
+    source failed for it) keeps the fields that source gave before. A paper not looked
+    up keeps its previous record as it was. A paper gone from the list is gone from the
+    outputs.
     """
     by_identity: dict[str, EnrichedRecord] = {}
     for record in previous:
         for identity in paper_identities(record):
             by_identity.setdefault(identity, record)
-    fresh_by_title = {normalize_title(record.entry.title): record for record in fresh}
+    fresh_by_entry = {record.entry.identity: record for record in fresh}
     combined = []
     for entry in entries:
-        record = fresh_by_title.get(normalize_title(entry.title))
+        record = fresh_by_entry.get(entry.identity)
         if record is None:
             record = merge_record(entry, no_decision("unmatched", _NOT_SELECTED), None)
             looked_up = False
         else:
             looked_up = True
-        earlier = next((by_identity[i] for i in paper_identities(record) if i in by_identity), None)
-        combined.append(_better_of(record, earlier, looked_up))
+        combined.append(_better_of(record, _earlier(record, by_identity), looked_up))
     return combined
+
+
+def _earlier(
+    record: EnrichedRecord, by_identity: dict[str, EnrichedRecord]
+) -> EnrichedRecord | None:
+    """The previous run's record of this entry's paper; an entry with an input key only
+    ever takes a record of that key, so two keyed records of one paper stay apart."""
+    for identity in paper_identities(record):
+        earlier = by_identity.get(identity)
+        if earlier is not None and earlier.entry.key == record.entry.key:
+            return earlier
+    return None
 
 
 def _better_of(
@@ -52,26 +64,90 @@ def _better_of(
 ) -> EnrichedRecord:
     if earlier is None:
         return record
-    if _less_complete(record, earlier):
-        return _kept(earlier, record, "; ".join(record.match.notes) or "a less complete record")
-    if record.match.status in ("matched", "skipped"):
-        return record
     if not looked_up:
         return replace(earlier, entry=record.entry)
+    if record.match.status == "skipped":
+        return record
+    if record.match.status == "matched":
+        if _replaced_for_an_outage(record, earlier):
+            return _kept(earlier, record, _failures(record) or "a less complete record")
+        return _carried_over(record, earlier)
     if earlier.match.status != "matched" and record.match.status in FRESH:
         return record
     return _kept(earlier, record, "; ".join(record.match.notes) or record.match.status)
 
 
-def _less_complete(record: EnrichedRecord, earlier: EnrichedRecord) -> bool:
-    """Both runs matched the same DBLP record, but only the previous one had what DBLP's
-    export adds (this run's export failed): the previous record is the better one."""
+def _replaced_for_an_outage(record: EnrichedRecord, earlier: EnrichedRecord) -> bool:
+    """DBLP decided the previous record, and could not be asked this time: another
+    source's record (S2's title match) must not take the place of DBLP's."""
     return (
-        record.match.status == earlier.match.status == "matched"
-        and earlier.ids.dblp == record.ids.dblp
-        and earlier.provenance.get("venue_full") == "dblp"
-        and record.provenance.get("venue_full") != "dblp"
+        "dblp" in record.failures
+        and earlier.match.status == "matched"
+        and earlier.match.decided_by in ("dblp", "override")
+        and record.match.decided_by not in ("dblp", "override")
     )
+
+
+_RANK: dict[str, int] = {"override": 3, "dblp": 2, "s2": 1, "list": 0}
+"""Which source's value of a field is the better one (merge's order)."""
+
+
+def _rank(source: str | None) -> int:
+    return _RANK.get(source, -1) if source is not None else -1
+
+
+_TOP_LEVEL = (
+    "title", "authors", "year", "venue", "venue_full", "entry_type", "volume", "number",
+    "pages", "publisher", "series", "editors", "doi", "citation_count", "abstract",
+)  # fmt: skip
+_NESTED = {"ids": Identifiers, "urls": Urls}
+
+
+def _carried_over(record: EnrichedRecord, earlier: EnrichedRecord) -> EnrichedRecord:
+    """This run's record, with each field a failed source gave the same paper before and
+    this run has not as good: the previous value, marked stale."""
+    if not record.failures or not _same_paper(record, earlier):
+        return record
+    names = [
+        name
+        for name, source in earlier.provenance.items()
+        if source in record.failures and _rank(record.provenance.get(name)) < _rank(source)
+    ]
+    if not names:
+        return record
+    changes: dict[str, object] = {}
+    nested: dict[str, dict[str, object]] = {}
+    provenance = dict(record.provenance)
+    for name in names:
+        group, _, attribute = name.partition(".")
+        if attribute and group in _NESTED:
+            nested.setdefault(group, {})[attribute] = getattr(getattr(earlier, group), attribute)
+        elif name in _TOP_LEVEL:
+            changes[name] = getattr(earlier, name)
+        else:
+            continue
+        provenance[name] = earlier.provenance[name]
+    for group, values in nested.items():
+        changes[group] = replace(getattr(record, group), **values)
+    shown = ", ".join(sorted(n.replace("_", " ") for n in names))
+    note = f"{_STALE_NOTE}{shown} ({_failures(record)})"
+    match = replace(record.match, notes=(*record.match.notes, note))
+    return replace(record, **changes, provenance=provenance, match=match, stale=True)
+
+
+def _same_paper(record: EnrichedRecord, earlier: EnrichedRecord) -> bool:
+    """The two records share an identifier: fields of one may complete the other."""
+    pairs = (
+        (record.ids.dblp, earlier.ids.dblp),
+        ((record.doi or "").lower() or None, (earlier.doi or "").lower() or None),
+        (record.ids.s2, earlier.ids.s2),
+        (record.ids.arxiv, earlier.ids.arxiv),
+    )
+    return any(now is not None and now == then for now, then in pairs)
+
+
+def _failures(record: EnrichedRecord) -> str:
+    return "; ".join(record.failures.values())
 
 
 def _kept(earlier: EnrichedRecord, record: EnrichedRecord, why: str) -> EnrichedRecord:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from enrich.text import normalize_title
+
 EntryType = Literal["inproceedings", "article", "book", "incollection", "misc"]
 """The kind of publication, named as BibTeX names it."""
 
@@ -51,6 +53,21 @@ class Entry:
     """A citation key the input already had (a .bib), kept on output."""
     authors: tuple[str, ...] = ()
     """Author names where the input gives them (a .bib)."""
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """What tells two entries of one list apart: the input's citation key and the title.
+
+        A .bib may hold different records with one title (a report, a paper, a chapter):
+        their keys keep them apart, as the user's `\\cite{}`s need each of them.
+        """
+        return (self.key or "", normalize_title(self.title))
+
+    def same_paper(self, other: Entry) -> bool:
+        """Equal titles, and no two different input keys: the list names one paper twice."""
+        if self.key and other.key and self.key != other.key:
+            return False
+        return normalize_title(self.title) == normalize_title(other.title)
 
 
 @dataclass(frozen=True)
@@ -185,4 +202,8 @@ class EnrichedRecord:
     provenance: Mapping[str, FieldSource] = field(default_factory=dict)
     """Field name to the source it came from; fields absent here came from nowhere."""
     stale: bool = False
-    """True when this run could not refresh the record and kept the previous one."""
+    """True when this run could not refresh the record, or some of its fields, and kept
+    what the previous run had."""
+    failures: Mapping[str, str] = field(default_factory=dict)
+    """The sources that could not answer for this paper in this run, with why; what they
+    gave in an earlier run is carried over (lastgood). Not written to the outputs."""

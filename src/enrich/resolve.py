@@ -36,9 +36,12 @@ class ServiceTrouble:
     errors: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def note(self, error: ServiceError) -> None:
+    def note(self, error: ServiceError, failures: dict[str, str] | None = None) -> None:
+        """Count `error` for the run and, in `failures`, for the paper it cost."""
         with self._lock:
             self.errors.setdefault(error.service, error.reason)
+        if failures is not None:
+            failures.setdefault(error.service, str(error))
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,14 @@ def resolve_entries(
     trouble = ServiceTrouble()
     keys = keys or {}
 
-    def decide(entry: Entry) -> tuple[Decision, Candidate | None]:
+    failures: list[dict[str, str]] = [{} for _ in entries]
+
+    def decide(index: int) -> tuple[Decision, Candidate | None]:
+        entry, failed = entries[index], failures[index]
         key = entry.key or keys.get(normalize_title(entry.title))
-        decision = _decide(entry, dblp, s2, find_override(overrides, entry, key=key), trouble)
-        export, failure = _export(decision, dblp, trouble)
+        override = find_override(overrides, entry, key=key)
+        decision = _decide(entry, dblp, s2, override, trouble, failed)
+        export, failure = _export(decision, dblp, trouble, failed)
         if failure is not None:
             decision = _with_note(decision, f"DBLP's record export could not be fetched: {failure}")
         if on_progress is not None:
@@ -77,18 +84,25 @@ def resolve_entries(
         return decision, export
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        decided = list(pool.map(decide, entries))
+        decided = list(pool.map(decide, range(len(entries))))
         decisions = [decision for decision, _ in decided]
-        s2_records = _s2_records(entries, decisions, s2, trouble, pool)
+        s2_records = _s2_records(entries, decisions, s2, trouble, pool, failures)
     records = [
-        merge_record(entry, decision, s2_record, export)
-        for entry, (decision, export), s2_record in zip(entries, decided, s2_records, strict=True)
+        replace(merge_record(entry, decision, s2_record, export), failures=failed)
+        for entry, (decision, export), s2_record, failed in zip(
+            entries, decided, s2_records, failures, strict=True
+        )
     ]
     return records, trouble
 
 
 def _decide(
-    entry: Entry, dblp: Source, s2: Source, override: Override | None, trouble: ServiceTrouble
+    entry: Entry,
+    dblp: Source,
+    s2: Source,
+    override: Override | None,
+    trouble: ServiceTrouble,
+    failed: dict[str, str],
 ) -> Decision:
     """DBLP first; S2's title lookup when DBLP finds nothing good enough or cannot answer."""
     if override is not None and override.action == "skip":
@@ -97,14 +111,14 @@ def _decide(
     try:
         decision = choose_record(entry, dblp.find(entry), override)
     except ServiceError as error:
-        trouble.note(error)
+        trouble.note(error, failed)
         dblp_failure, decision = error, no_decision(_failure_status(error), str(error))
     if decision.match.status not in ("unmatched", "error", "not_cached"):
         return decision
     try:
         fallback = choose_record(entry, s2.find(entry), override)
     except ServiceError as error:
-        trouble.note(error)
+        trouble.note(error, failed)
         if dblp_failure is None:
             return decision
         return no_decision(_failure_status(dblp_failure, error), f"{dblp_failure}; {error}")
@@ -133,9 +147,11 @@ def _s2_records(
     s2: Source,
     trouble: ServiceTrouble,
     pool: ThreadPoolExecutor,
+    failures: Sequence[dict[str, str]],
 ) -> list[Candidate | None]:
     """S2's record for every decided paper: one batch for all, and a title match for each
-    paper S2 could not be asked about by a documented identifier (only a DBLP key, or none)."""
+    paper S2 could not be asked about by a documented identifier (only a DBLP key, or none).
+    A paper whose S2 request failed has the failure in its `failures`."""
     records: list[Candidate | None] = [None] * len(decisions)
     wanted: list[int] = []
     for index, decision in enumerate(decisions):
@@ -150,8 +166,11 @@ def _s2_records(
     except PartialFetch as error:
         trouble.note(error)
         fetched, failed = error.results, error.failed
+        for position in failed:
+            failures[wanted[position]].setdefault(error.service, str(error))
     except ServiceError as error:
-        trouble.note(error)
+        for index in wanted:
+            trouble.note(error, failures[index])
         return records
     for index, record in zip(wanted, fetched, strict=True):
         records[index] = record
@@ -164,7 +183,7 @@ def _s2_records(
     ]
 
     def title_match(index: int) -> Candidate | None:
-        return _s2_by_title(entries[index], decisions[index], s2, trouble)
+        return _s2_by_title(entries[index], decisions[index], s2, trouble, failures[index])
 
     for index, record in zip(by_title, pool.map(title_match, by_title), strict=True):
         records[index] = record
@@ -187,7 +206,7 @@ def _known_paper(decision: Decision) -> _KnownPaper:
 
 
 def _s2_by_title(
-    entry: Entry, decision: Decision, s2: Source, trouble: ServiceTrouble
+    entry: Entry, decision: Decision, s2: Source, trouble: ServiceTrouble, failed: dict[str, str]
 ) -> Candidate | None:
     """S2's record for a chosen paper it cannot be asked about by identifier."""
     chosen = decision.chosen
@@ -197,14 +216,14 @@ def _s2_by_title(
     try:
         candidates = s2.find(known)
     except ServiceError as error:
-        trouble.note(error)
+        trouble.note(error, failed)
         return None
     found = choose_record(known, candidates)
     return found.chosen if found.match.status == "matched" else None
 
 
 def _export(
-    decision: Decision, dblp: Source, trouble: ServiceTrouble
+    decision: Decision, dblp: Source, trouble: ServiceTrouble, failed: dict[str, str]
 ) -> tuple[Candidate | None, ServiceError | None]:
     """DBLP's complete record of a matched paper with a DBLP key (the chosen hit's, the key
     S2's record links to, or a pinned one), and the error when it could not be fetched.
@@ -223,5 +242,5 @@ def _export(
     try:
         return dblp.fetch([_KnownPaper(doi=None, ids=Identifiers(dblp=key))])[0], None
     except ServiceError as error:
-        trouble.note(error)
+        trouble.note(error, failed)
         return None, error

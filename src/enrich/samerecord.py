@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from enrich.models import EnrichedRecord
 from enrich.readinglist.dedupe import combine_entries
+from enrich.text import normalize_title
 
 
 def record_identity(record: EnrichedRecord) -> tuple[str, ...]:
@@ -39,9 +40,17 @@ def merge_same_records(
     warnings: list[str] = []
     for record in records:
         index = next((where[i] for i in record_identity(record) if i in where), None)
+        if index is not None and _keyed_apart(kept[index], record):
+            first = kept[index]
+            warnings.append(
+                f"{record.entry.file}:{record.entry.lines[0]}: {record.entry.key} is the same "
+                f"record as {first.entry.key} (line {first.entry.lines[0]}, {_name(first)}); "
+                "both kept, as the input gives them different keys"
+            )
+            continue
         if index is None:
             for identity in record_identity(record):
-                where[identity] = len(kept)
+                where.setdefault(identity, len(kept))
             kept.append(record)
             continue
         first = kept[index]
@@ -52,6 +61,28 @@ def merge_same_records(
             f"{', '.join(map(str, kept[index].entry.lines))}"
         )
     return kept, warnings
+
+
+def _keyed_apart(first: EnrichedRecord, record: EnrichedRecord) -> bool:
+    """Two entries the input gave different keys: each key is cited, so both must stay."""
+    keys = (first.entry.key, record.entry.key)
+    return all(keys) and keys[0] != keys[1]
+
+
+def paper_identities(record: EnrichedRecord) -> tuple[str, ...]:
+    """The names a paper is known by from run to run, most specific first.
+
+    An input key (a .bib's) comes first, and then stands for the entry alone; else the
+    list's own title (normalised), which changes only when the user edits it. DOI and
+    DBLP key catch a paper whose list title was corrected.
+    """
+    entry = record.entry
+    identities = [f"key:{entry.key}" if entry.key else f"list:{normalize_title(entry.title)}"]
+    if record.doi:
+        identities.append(f"doi:{record.doi.lower()}")
+    if record.ids.dblp:
+        identities.append(f"dblp:{record.ids.dblp}")
+    return tuple(identities)
 
 
 def repeated_in_other_lists(

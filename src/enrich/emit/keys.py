@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from enrich.emit.names import family_for_key
 from enrich.models import EnrichedRecord
-from enrich.text import fold_to_ascii, normalize_title
+from enrich.samerecord import paper_identities
+from enrich.text import fold_to_ascii
 
 _STOPWORDS = frozenset(
     [
@@ -66,21 +67,6 @@ _STOPWORDS = frozenset(
     ]
 )
 _VALID_KEY = re.compile(r"^[A-Za-z0-9_:.+/@-]+$")
-
-
-def paper_identities(record: EnrichedRecord) -> tuple[str, ...]:
-    """The names a paper is known by from run to run, most specific first.
-
-    The list's own title (normalised) comes first: it is what the user wrote and
-    changes only when they edit it. DOI and DBLP key catch a paper whose list title
-    was corrected.
-    """
-    identities = [f"list:{normalize_title(record.entry.title)}"]
-    if record.doi:
-        identities.append(f"doi:{record.doi.lower()}")
-    if record.ids.dblp:
-        identities.append(f"dblp:{record.ids.dblp}")
-    return tuple(identities)
 
 
 def keys_by_identity(records: Iterable[EnrichedRecord]) -> dict[str, str]:

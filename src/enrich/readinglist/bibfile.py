@@ -20,7 +20,7 @@ def parse_bibtex(text: str, file: str) -> ParsedItems:
     library = bibtexparser.parse_string(text)
     entries: list[Entry] = []
     warnings = [
-        ParseWarning(file, block.start_line + 1, "not read: malformed BibTeX entry")
+        ParseWarning(file, block.start_line + 1, _why_not_read(block))
         for block in library.failed_blocks
     ]
     for block in library.entries:
@@ -49,3 +49,10 @@ def parse_bibtex(text: str, file: str) -> ParsedItems:
         )
     warnings.sort(key=lambda warning: warning.line)
     return ParsedItems(tuple(entries), tuple(warnings))
+
+
+def _why_not_read(block: bibtexparser.model.Block) -> str:
+    if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock):
+        first = block.previous_block.start_line + 1
+        return f"not read: the key {block.key!r} is already the entry at line {first}"
+    return "not read: malformed BibTeX entry"

@@ -15,34 +15,37 @@ def merge_duplicates(items: Iterable[Entry]) -> tuple[list[Entry], list[ParseWar
 
     Titles are the same paper when they compare equal after case, punctuation,
     accents and a leading article are normalised ("A Generic Communication
-    Scheduler ..." and "Generic Communication Scheduler ...").
+    Scheduler ..." and "Generic Communication Scheduler ..."), unless the input gave
+    them different citation keys: a .bib's report and paper of one title stay two.
     """
-    merged: dict[str, Entry] = {}
+    merged: list[Entry] = []
+    by_title: dict[str, list[int]] = {}
     warnings: list[ParseWarning] = []
     for item in items:
-        key = normalize_title(item.title)
-        first = merged.get(key)
-        if first is None:
-            merged[key] = item
+        title = normalize_title(item.title)
+        same = by_title.setdefault(title, [])
+        index = next((i for i in same if merged[i].same_paper(item)), None)
+        if index is None:
+            same.append(len(merged))
+            merged.append(item)
             continue
-        merged[key] = combine_entries(first, item)
-        where = (
-            f"line {first.lines[0]}"
-            if first.file == item.file
-            else f"{first.file}:{first.lines[0]}"
-        )
-        disagreement = ""
-        if (item.venue, item.year) != (first.venue, first.year) and item.label and first.label:
-            disagreement = f"; the labels differ ({first.label} vs {item.label}), the first is kept"
-        warnings.append(
-            ParseWarning(
-                item.file,
-                item.lines[0],
-                f"same paper as {where} ({first.title!r}); listed once with both "
-                f"lines {first.lines[0]} and {item.lines[0]}{disagreement}",
-            )
-        )
-    return list(merged.values()), warnings
+        first = merged[index]
+        merged[index] = combine_entries(first, item)
+        warnings.append(ParseWarning(item.file, item.lines[0], _repeat_message(first, item)))
+    return merged, warnings
+
+
+def _repeat_message(first: Entry, item: Entry) -> str:
+    where = (
+        f"line {first.lines[0]}" if first.file == item.file else f"{first.file}:{first.lines[0]}"
+    )
+    disagreement = ""
+    if (item.venue, item.year) != (first.venue, first.year) and item.label and first.label:
+        disagreement = f"; the labels differ ({first.label} vs {item.label}), the first is kept"
+    return (
+        f"same paper as {where} ({first.title!r}); listed once with both "
+        f"lines {first.lines[0]} and {item.lines[0]}{disagreement}"
+    )
 
 
 def combine_entries(first: Entry, repeat: Entry) -> Entry:
