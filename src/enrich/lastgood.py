@@ -88,12 +88,16 @@ def _replaced_for_an_outage(record: EnrichedRecord, earlier: EnrichedRecord) -> 
     )
 
 
-_RANK: dict[str, int] = {"override": 3, "dblp": 2, "s2": 1, "list": 0}
-"""Which source's value of a field is the better one (merge's order)."""
+_PRECEDENCE = ("override", "dblp", "s2", "list")
+"""Whose value of a field merge prefers, first first."""
+_PRECEDENCE_OF = {"urls.pdf": ("override", "s2", "dblp", "list")}
+"""Exceptions: S2's open-access PDF comes before the link derived from an arXiv id."""
 
 
-def _rank(source: str | None) -> int:
-    return _RANK.get(source, -1) if source is not None else -1
+def _rank(name: str, source: str | None) -> int:
+    """Higher is better; a field this run has not at all ranks lowest."""
+    order = _PRECEDENCE_OF.get(name, _PRECEDENCE)
+    return len(order) - order.index(source) if source in order else -1
 
 
 _TOP_LEVEL = (
@@ -111,7 +115,8 @@ def _carried_over(record: EnrichedRecord, earlier: EnrichedRecord) -> EnrichedRe
     names = [
         name
         for name, source in earlier.provenance.items()
-        if source in record.failures and _rank(record.provenance.get(name)) < _rank(source)
+        if source in record.failures
+        and _rank(name, record.provenance.get(name)) < _rank(name, source)
     ]
     if not names:
         return record
@@ -154,4 +159,4 @@ def _kept(earlier: EnrichedRecord, record: EnrichedRecord, why: str) -> Enriched
     """The previous record, marked stale, with this run's reason in its notes."""
     notes = tuple(n for n in earlier.match.notes if not n.startswith(_STALE_NOTE))
     match = replace(earlier.match, notes=(*notes, f"{_STALE_NOTE}this run: {why}"))
-    return replace(earlier, entry=record.entry, match=match, stale=True)
+    return replace(earlier, entry=record.entry, match=match, stale=True, failures=record.failures)
