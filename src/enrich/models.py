@@ -52,7 +52,11 @@ class Entry:
     key: str | None = None
     """A citation key the input already had (a .bib), kept on output."""
     authors: tuple[str, ...] = ()
-    """Author names where the input gives them (a .bib)."""
+    """Author names where the input gives them (a .bib, an author line)."""
+    doi: str | None = None
+    """A bare DOI the item links to (doi.org/..., dl.acm.org/doi/...), "10." first."""
+    arxiv: str | None = None
+    """An arXiv id the item links to (arxiv.org/abs/..., /pdf/...), without version."""
 
     @property
     def identity(self) -> tuple[str, str]:
