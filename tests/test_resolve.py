@@ -64,3 +64,29 @@ def test_a_failed_batch_costs_its_own_papers_only_and_no_title_match() -> None:
     assert [r.ids.s2 for r in records] == [None, f"fixture-{CLOCKWORK.ids.dblp}"]
     assert [r.match.status for r in records] == ["matched", "matched"]
     assert s2.asked_by_title == [] and "s2" in trouble.errors
+    # the failure is the failed paper's own, for lastgood to carry its S2 fields over
+    assert [set(r.failures) for r in records] == [{"s2"}, set()]
+
+
+class AskedS2(PlannedS2):
+    """PlannedS2 that remembers what each batch was asked by."""
+
+    def __init__(self, batch: list[Candidate | None], by_title: Candidate) -> None:
+        super().__init__(batch, by_title)
+        self.batches: list[list[tuple[str | None, str | None]]] = []
+
+    def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:
+        self.batches.append([(p.doi, p.ids.arxiv) for p in papers])
+        return super().fetch(papers)[: len(papers)]
+
+
+def test_a_linked_paper_is_asked_by_its_link_first_and_no_title_match_follows() -> None:
+    # the list names PagedAttention by its system's name only, and links its DOI
+    listed = replace(entry("[SOSP '23]", "vLLM"), doi="10.1145/3600006.3613165")
+    s2_record = replace(s2_copy(PAGED_SOSP), doi=listed.doi)
+    s2 = AskedS2([s2_record], by_title=s2_record)
+    (record,), trouble = resolve_entries([listed], PlannedDblp([PAGED_SOSP]), s2, jobs=1)
+    assert s2.batches == [[(listed.doi, None)]]  # one batch, by the link; none after it
+    assert s2.asked_by_title == []
+    assert record.match.status == "matched" and record.ids.dblp == PAGED_SOSP.ids.dblp
+    assert record.ids.s2 == s2_record.ids.s2 and not trouble.errors

@@ -209,7 +209,8 @@ def _reported(score: float) -> float:
     return round(min(100.0, max(0.0, score)), 1)
 
 
-def _alternative(e: Evidence) -> Alternative:
+def alternative(e: Evidence) -> Alternative:
+    """A candidate summarised for a person choosing among them."""
     c = e.candidate
     return Alternative(
         source=c.source,
@@ -223,7 +224,7 @@ def _alternative(e: Evidence) -> Alternative:
 
 
 def _ambiguous(tied: list[Evidence], why: str) -> Decision:
-    alternatives = tuple(_alternative(e) for e in tied[:5])
+    alternatives = tuple(alternative(e) for e in tied[:5])
     return Decision(
         Match(
             status="ambiguous",
@@ -249,7 +250,7 @@ def _unmatched(entry: Entry, evidence: list[Evidence]) -> Decision:
             status="unmatched",
             score=_reported(near[0].score) if near else None,
             notes=(note,),
-            alternatives=tuple(_alternative(e) for e in near),
+            alternatives=tuple(alternative(e) for e in near),
         )
     )
 

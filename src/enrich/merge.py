@@ -81,6 +81,8 @@ def merge_record(
     fields.put("title", entry.title, "list")
     fields.put("year", entry.year, "list")
     fields.put("venue", entry.venue, "list")
+    fields.put("doi", entry.doi if _doi_fits(entry.doi, chosen) else None, "list")
+    fields.put("ids.arxiv", entry.arxiv, "list")
 
     authors, authors_source = _merge_authors(chosen, s2)
     if not authors and entry.authors:

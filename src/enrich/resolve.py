@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from enrich.http import NotCached, ServiceError
+from enrich.linked import carries, check_links, choose_linked
 from enrich.match import Decision, choose_record, no_decision
 from enrich.merge import merge_record
 from enrich.models import Candidate, EnrichedRecord, Entry, Identifiers
@@ -70,12 +71,16 @@ def resolve_entries(
     keys = keys or {}
 
     failures: list[dict[str, str]] = [{} for _ in entries]
+    linked = _linked_records(entries, s2, trouble, failures)
 
     def decide(index: int) -> tuple[Decision, Candidate | None]:
         entry, failed = entries[index], failures[index]
         key = entry.key or keys.get(normalize_title(entry.title))
         override = find_override(overrides, entry, key=key)
-        decision = _decide(entry, dblp, s2, override, trouble, failed)
+        if linked[index] is not None and override is None:
+            decision = _decide_linked(entry, linked[index], dblp, trouble, failed)
+        else:
+            decision = _decide(entry, dblp, s2, override, trouble, failed)
         export, failure = _export(decision, dblp, trouble, failed)
         if failure is not None:
             decision = _with_note(decision, f"DBLP's record export could not be fetched: {failure}")
@@ -86,7 +91,7 @@ def resolve_entries(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         decided = list(pool.map(decide, range(len(entries))))
         decisions = [decision for decision, _ in decided]
-        s2_records = _s2_records(entries, decisions, s2, trouble, pool, failures)
+        s2_records = _s2_records(entries, decisions, s2, trouble, pool, failures, linked)
     records = [
         replace(merge_record(entry, decision, s2_record, export), failures=failed)
         for entry, (decision, export), s2_record, failed in zip(
@@ -114,7 +119,7 @@ def _decide(
         trouble.note(error, failed)
         dblp_failure, decision = error, no_decision(_failure_status(error), str(error))
     if decision.match.status not in ("unmatched", "error", "not_cached"):
-        return decision
+        return check_links(entry, decision) if override is None else decision
     try:
         fallback = choose_record(entry, s2.find(entry), override)
     except ServiceError as error:
@@ -122,6 +127,8 @@ def _decide(
         if dblp_failure is None:
             return decision
         return no_decision(_failure_status(dblp_failure, error), f"{dblp_failure}; {error}")
+    if override is None:
+        fallback = check_links(entry, fallback)
     if dblp_failure is None:
         return fallback if fallback.match.status == "matched" else decision
     if fallback.match.status == "matched":
@@ -130,6 +137,50 @@ def _decide(
     return _with_note(
         replace(fallback, match=replace(fallback.match, status=status)), str(dblp_failure)
     )
+
+
+def _linked_records(
+    entries: Sequence[Entry], s2: Source, trouble: ServiceTrouble, failures: list[dict[str, str]]
+) -> list[Candidate | None]:
+    """S2's record of each paper the list links to by DOI or arXiv id, in one batch."""
+    records: list[Candidate | None] = [None] * len(entries)
+    wanted = [i for i, entry in enumerate(entries) if entry.doi or entry.arxiv]
+    if not wanted:
+        return records
+    papers = [
+        _KnownPaper(doi=entries[i].doi, ids=Identifiers(arxiv=entries[i].arxiv)) for i in wanted
+    ]
+    try:
+        fetched = s2.fetch(papers)
+    except PartialFetch as error:
+        trouble.note(error)
+        fetched = error.results
+        for position in error.failed:
+            failures[wanted[position]].setdefault(error.service, str(error))
+    except ServiceError as error:
+        for index in wanted:
+            trouble.note(error, failures[index])
+        return records
+    for index, record in zip(wanted, fetched, strict=True):
+        records[index] = record
+    return records
+
+
+def _decide_linked(
+    entry: Entry,
+    linked: Candidate,
+    dblp: Source,
+    trouble: ServiceTrouble,
+    failed: dict[str, str],
+) -> Decision:
+    """The paper the list links to: DBLP's record of it when one agrees with the link,
+    else S2's (also when DBLP cannot be asked)."""
+    try:
+        candidates = dblp.find(replace(entry, title=linked.title))
+    except ServiceError as error:
+        trouble.note(error, failed)
+        candidates = []
+    return choose_linked(entry, linked, candidates)
 
 
 def _with_note(decision: Decision, note: str) -> Decision:
@@ -148,6 +199,7 @@ def _s2_records(
     trouble: ServiceTrouble,
     pool: ThreadPoolExecutor,
     failures: Sequence[dict[str, str]],
+    linked: Sequence[Candidate | None],
 ) -> list[Candidate | None]:
     """S2's record for every decided paper: one batch for all, and a title match for each
     paper S2 could not be asked about by a documented identifier (only a DBLP key, or none).
@@ -157,8 +209,12 @@ def _s2_records(
     for index, decision in enumerate(decisions):
         if decision.chosen is not None and decision.chosen.source == s2.name:
             records[index] = decision.chosen
+        elif linked[index] is not None and carries(entries[index], decision, linked[index]):
+            records[index] = linked[index]
         elif decision.match.status == "matched":
             wanted.append(index)
+    if not wanted:
+        return records
     papers = [_known_paper(decisions[index]) for index in wanted]
     failed: set[int] = set()
     try:
