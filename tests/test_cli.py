@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,9 +132,11 @@ def emulator():
         yield running
 
 
-def run_against(
+def enrich_against(
     emulator, tmp_path: Path, *args: str, **extra_env: str
-) -> subprocess.CompletedProcess[str]:
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of `enrich ARGS` against the emulator, writing
+    into tmp_path/out with its own cache."""
     env = {
         **os.environ,
         **extra_env,
@@ -143,6 +148,13 @@ def run_against(
     }
     command = [sys.executable, "-m", "enrich", *args, "--out", str(tmp_path / "out")]
     command += ["--overrides", str(tmp_path / "overrides.csv")]
+    return command, env
+
+
+def run_against(
+    emulator, tmp_path: Path, *args: str, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    command, env = enrich_against(emulator, tmp_path, *args, **extra_env)
     return subprocess.run(
         command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300
     )
@@ -264,3 +276,143 @@ def test_two_lists_with_one_file_name_are_refused_before_any_lookup(emulator, tm
     ]
     assert emulator.per_service() == before
     assert not (tmp_path / "out").exists()
+
+
+SMALL_LIST = (
+    "## Serving\n"
+    "- [SOSP '23] Efficient Memory Management for Large Language Model Serving with PagedAttention\n"
+    "- [OSDI '20] Serving DNNs like Clockwork: Performance Predictability from the Bottom Up\n"
+    "- [NSDI '17] Clipper: A Low-Latency Online Prediction Serving System\n"
+)
+
+
+@pytest.fixture(scope="module")
+def previous_run(emulator, tmp_path_factory) -> tuple[Path, Path]:
+    """A three-paper list (no warnings about it) and the outputs a run wrote for it."""
+    tmp = tmp_path_factory.mktemp("previous")
+    listed = tmp / "small.md"
+    listed.write_text(SMALL_LIST, encoding="utf-8")
+    result = run_against(emulator, tmp, "run", str(listed), "-q")
+    assert result.returncode == 0, result.stderr
+    return listed, tmp / "out"
+
+
+def outputs_of(folder: Path) -> dict[str, bytes]:
+    """Every file of an output folder, temporary files included."""
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def with_previous_outputs(previous_run, tmp_path: Path) -> tuple[Path, Path]:
+    listed, out = previous_run
+    shutil.copytree(out, tmp_path / "out")
+    return listed, tmp_path / "out"
+
+
+def edited(change):
+    """A damage done to the parsed JSON, as a person editing the file would do it."""
+
+    def damage(text: str) -> str:
+        document = json.loads(text)
+        change(document)
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+    return damage
+
+
+def _drop(field: str):
+    return lambda document: document["records"][0].pop(field)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (edited(lambda d: d["records"][0].update(key=123)), "record 1: key is 123, not a non-empty string"),
+        (edited(lambda d: d["records"][1].update(year="20x3")), "): year is \"20x3\", not an integer or null"),
+        (edited(lambda d: d["records"][0]["authors"][0].update(name=None)), "): authors[0].name is null, not a string"),
+        (edited(lambda d: d["records"][2]["match"].update(status="matchd")), "): match.status is \"matchd\", not one of matched, ambiguous,"),
+        (edited(lambda d: d["records"][0].update(stale="no")), "): stale is \"no\", not true or false"),
+        (edited(lambda d: d["records"].__setitem__(2, "Clipper")), "record 3 is \"Clipper\", not an object"),
+        (edited(_drop("match")), "): match is missing"),
+        (edited(lambda d: d.pop("records")), ": records is missing"),
+        (lambda text: text.replace('"stale": false', '"stale": false,', 1), ": is not valid JSON (Expecting property name"),
+        (lambda text: text[: len(text) // 2], ": is not valid JSON ("),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("command", ["run", "emit"])
+def test_a_damaged_previous_json_is_one_line_and_exit_2_before_any_request(
+    emulator, previous_run, tmp_path, command, damage, message
+):
+    listed, out = with_previous_outputs(previous_run, tmp_path)
+    data = out / "small.json"
+    data.write_text(damage(data.read_text("utf-8")), encoding="utf-8")
+    before = outputs_of(out)
+    emulator.reset_counts()
+    result = run_against(emulator, tmp_path, command, str(listed))
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"enrich: error: {data}")
+    assert message in line
+    assert line.endswith("; fix or remove the file")
+    assert "Traceback" not in result.stderr
+    assert sum(emulator.requests.values()) == 0
+    assert outputs_of(out) == before
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda out: out.write_bytes(b""), "{out}: is a file, not a folder"),
+        (lambda out: (out / "small.bib").mkdir(parents=True), "{out}/small.bib: is a folder; enrich writes a file of that name there"),
+        (lambda out: (out / "review.md").mkdir(parents=True), "{out}/review.md: is a folder; enrich writes a file of that name there"),
+    ],
+)  # fmt: skip
+def test_an_output_folder_that_cannot_take_the_outputs_fails_before_any_request(
+    emulator, previous_run, tmp_path, make, message
+):
+    listed, _ = previous_run
+    out = tmp_path / "out"
+    make(out)
+    emulator.reset_counts()
+    result = run_against(emulator, tmp_path, "run", str(listed))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"enrich: error: {message.format(out=out)}"]
+    assert sum(emulator.requests.values()) == 0
+
+
+@pytest.fixture(scope="module")
+def slow_emulator():
+    from enrich.emulator import Emulator, Faults
+
+    with Emulator(faults=Faults(latency=0.4)) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [(signal.SIGTERM, 143, "enrich: terminated"), (signal.SIGINT, 130, "enrich: interrupted")],
+)
+def test_a_signal_stops_a_run_with_one_line_and_leaves_the_outputs_whole(
+    slow_emulator, previous_run, tmp_path, signum, code, line
+):
+    if signal.getsignal(signum) is signal.SIG_IGN:
+        pytest.skip(f"{signal.Signals(signum).name} is ignored here, and so in enrich too")
+    listed, out = with_previous_outputs(previous_run, tmp_path)
+    before = outputs_of(out)
+    slow_emulator.reset_counts()
+    command, env = enrich_against(slow_emulator, tmp_path, "run", str(listed), "-q", "--jobs", "1")
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not slow_emulator.requests and time.monotonic() < deadline:
+            time.sleep(0.05)  # lookups have begun: enrich is past its start-up
+        assert slow_emulator.requests, "enrich never asked the emulator"
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == code, stderr
+    assert stderr.splitlines() == [line]
+    assert stdout == ""
+    assert outputs_of(out) == before  # nothing half-written, no temporary file

@@ -1,4 +1,7 @@
-"""Atomic writes: a failed write leaves the old file and no temporary file behind."""
+"""Atomic writes: a failed write leaves the old file and no temporary file behind.
+
+Sets of files (a run's outputs), full disks, signals and crashes: test_outputs_atomic.py.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import pytest
 
 from enrich.emit import files
 from enrich.emit.files import write_atomically
+from enrich.errors import OutputError
 
 
 def test_write_creates_directories_and_replaces(tmp_path: Path) -> None:
@@ -29,7 +33,7 @@ def test_failed_rename_keeps_old_file_and_cleans_up(
         raise OSError("disk full")
 
     monkeypatch.setattr(files.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"list\.bib: cannot be written \(disk full\)"):
         write_atomically(target, b"new")
     assert target.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["list.bib"]

@@ -97,3 +97,62 @@ def test_hostile_title_round_trips(tmp_path: Path, title: str) -> None:
     path = _write(tmp_path, records)
     jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), SCHEMA)
     assert load_records(path) == records
+
+
+def _damaged(tmp_path: Path, change) -> Path:
+    """The JSON of mixed_records() with its first record changed as a hand edit would."""
+    path = _write(tmp_path, assign_keys(mixed_records(), {}))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    change(document["records"][0])
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda r: r.update(year=True), "year is true, not an integer or null"),
+        (lambda r: r.update(year=2023.0), "year is 2023.0, not an integer or null"),
+        (lambda r: r.update(key=""), 'key is "", not a non-empty string'),
+        (lambda r: r["list"].update(lines=[]), "list.lines is [], not a list of line numbers"),
+        (lambda r: r["list"].update(lines=[0]), "list.lines is [0], not a list of line numbers"),
+        (lambda r: r.update(doi="https://doi.org/10.1145/3600006.3613165"), 'doi is "https://doi.org/10.1145/3600006.3613165", not a DOI ("10.") or null'),
+        (lambda r: r.update(ids=None), "ids is null, not an object"),
+        (lambda r: r["match"].update(alternatives=["Orca"]), 'match.alternatives[0] is "Orca", not an object'),
+        (lambda r: r["match"].update(score="high"), 'match.score is "high", not a number or null'),
+        (lambda r: r["provenance"].update(doi="crossref"), "provenance is {"),
+        (lambda r: r["authors"][1].pop("name"), "authors[1].name is missing"),
+        (lambda r: r.update(editors="Ann Example"), 'editors is "Ann Example", not a list of strings'),
+    ],
+)  # fmt: skip
+def test_a_hand_edit_that_breaks_a_record_names_the_record_and_the_field(
+    tmp_path: Path, change, problem: str
+) -> None:
+    path = _damaged(tmp_path, change)
+    with pytest.raises(InputError) as raised:
+        load_records(path)
+    assert str(raised.value).startswith(f"{path}: record 1")
+    assert f": {problem}" in str(raised.value)
+    assert str(raised.value).endswith("; fix or remove the file")
+
+
+def test_fields_older_outputs_lack_are_read_as_absent(tmp_path: Path) -> None:
+    """series, editors, abstract, urls.published and the list's url, key and authors came
+    later than schema version 1: a JSON without them still reads."""
+
+    def drop_later_fields(record: dict) -> None:
+        for name in ("series", "editors", "abstract"):
+            record.pop(name, None)
+        record["urls"].pop("published")
+        for name in ("url", "key", "authors"):
+            record["list"].pop(name)
+
+    (first, *_) = load_records(_damaged(tmp_path, drop_later_fields))
+    assert (first.series, first.editors, first.abstract, first.urls.published) == (
+        None,
+        (),
+        None,
+        None,
+    )
+    assert (first.entry.url, first.entry.key, first.entry.authors) == (None, None, ())
+    assert first.title == mixed_records()[0].title

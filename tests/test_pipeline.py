@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +13,10 @@ import bibtexparser
 import pandas as pd
 import pytest
 
-from enrich.emit import load_records
+from enrich.emit import files, load_records
 from enrich.emulator import Emulator, Faults
 from enrich.emulator.services import Answer
-from enrich.errors import ExitCode, InputError
+from enrich.errors import ExitCode, InputError, OutputError
 from enrich.http import HttpConfig
 from enrich.lastgood import combine
 from enrich.match import no_decision
@@ -426,3 +428,50 @@ def test_a_failed_export_still_matches_a_new_paper(tmp_path):
     (record,) = report.records
     assert record.match.status == "matched" and not record.stale
     assert record.publisher is None and record.entry_type == "inproceedings"
+
+
+def two_lists(tmp: Path) -> list[Path]:
+    """a.md and b.md, one paper each, in folders of their own."""
+    paths = []
+    for name, title in (("a", PAGED), ("b", ORCA)):
+        folder = tmp / name
+        folder.mkdir()
+        paths.append(small_list(folder, [title]).rename(folder / f"{name}.md"))
+    return paths
+
+
+def test_a_run_writes_every_output_at_its_end_or_none(calm, tmp_path, monkeypatch):
+    lists = two_lists(tmp_path)
+    options = options_for(calm.url, tmp_path)
+    run(read_inputs(lists), options)
+    before = {p.name: p.read_bytes() for p in options.out_dir.iterdir()}
+    assert sorted(before) == [
+        *(f"{stem}.{ext}" for stem in "ab" for ext in ("bib", "csl.json", "csv", "json")),
+        "review.md",
+    ]
+    writes, real_write = 0, os.write
+
+    def full_on_the_sixth(handle: int, data: bytes) -> int:
+        nonlocal writes
+        writes += 1
+        if writes == 6:  # b.csv: a's four outputs are staged by then
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(handle, data)
+
+    monkeypatch.setattr(files.os, "write", full_on_the_sixth)
+    short = options_for(calm.url, tmp_path, booktitle="short")  # every .bib would change
+    with pytest.raises(OutputError, match=r"b\.csv: cannot be written \(No space left on device\)"):
+        run(read_inputs(lists), short)
+    assert {p.name: p.read_bytes() for p in options.out_dir.iterdir()} == before
+
+
+def test_every_previous_json_is_read_before_the_first_request(calm, tmp_path):
+    lists = two_lists(tmp_path)
+    options = options_for(calm.url, tmp_path)
+    run(read_inputs(lists), options)
+    damaged = options.out_dir / "b.json"
+    damaged.write_text(damaged.read_text("utf-8").replace('"year": 2022', '"year": "2022"', 1))
+    calm.reset_counts()
+    with pytest.raises(InputError, match=r'b\.json: record 1 \(key .*\): year is "2022", not an'):
+        run(read_inputs(lists), options)
+    assert sum(calm.requests.values()) == 0

@@ -6,9 +6,12 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
@@ -22,7 +25,7 @@ from enrich.console import (
     show_where_things_went,
 )
 from enrich.emit import BOOKTITLE_STYLES, BooktitleStyle
-from enrich.errors import ConfigError, EnrichError, ExitCode
+from enrich.errors import ConfigError, EnrichError, ExitCode, Interrupted
 from enrich.http import HttpConfig
 from enrich.pipeline import (
     DEFAULT_INPUT,
@@ -42,8 +45,10 @@ from enrich.sources.s2 import DEFAULT_URL as S2_URL
 EXIT_CODES_HELP = """exit codes:
   0  every paper matched
   1  some papers ambiguous or unmatched (outputs written)
-  2  bad input or configuration; with --strict, any warning about the input
+  2  bad input, configuration or output folder; with --strict, any input warning
   3  a service could not be reached (outputs written with what could be had)
+  130  interrupted by Ctrl-C (SIGINT); the outputs are all old or all new
+  143  stopped by SIGTERM; the outputs are all old or all new
 
 environment:
   S2_API_KEY            Semantic Scholar API key (sent as x-api-key, never stored)
@@ -188,12 +193,21 @@ def _positive(text: str) -> int:
     return value
 
 
+_STOPPED = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+"""What the one line says when a signal stops a run."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `enrich` script and `python -m enrich`."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the `enrich` script and `python -m enrich`.
+
+    SIGTERM is handled like SIGINT from the first line on: one line, exit 143 (130 for
+    SIGINT), never a traceback.
+    """
+    handlers = _stop_on_signals()
     stderr = Console(stderr=True, highlight=False)
-    _set_up_logging(args, stderr)
     try:
+        args = build_parser().parse_args(argv)
+        _set_up_logging(args, stderr)
         if args.command != "parse":
             args.booktitle = _booktitle(args)  # a bad setting fails before any work
         lists = read_inputs([args.input] if args.command == "parse" else args.inputs, args.format)
@@ -215,9 +229,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EnrichError as error:
         stderr.print(f"enrich: error: {error}", markup=False, soft_wrap=True)
         return int(error.exit_code)
-    except KeyboardInterrupt:
-        stderr.print("enrich: interrupted")
-        return 130
+    except KeyboardInterrupt as interrupt:
+        stopped = interrupt if isinstance(interrupt, Interrupted) else Interrupted(signal.SIGINT)
+        stderr.print(f"enrich: {_STOPPED[stopped.signum]}")
+        return int(stopped.exit_code)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """Make SIGINT and SIGTERM raise Interrupted (unless whoever started enrich ignores
+    them); the handlers they replace, for main to put back."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {
+        signum: signal.signal(signum, stop)
+        for signum in _STOPPED
+        if signal.getsignal(signum) is not signal.SIG_IGN
+    }
 
 
 def _set_up_logging(args: argparse.Namespace, stderr: Console) -> None:

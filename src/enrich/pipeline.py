@@ -2,7 +2,10 @@
 
 The pipeline never makes the bibliography worse: a paper this run could not refresh
 keeps its previous record, marked stale; a run that refreshed nothing leaves the
-outputs as they were; outputs are replaced only once all of them are rendered.
+outputs as they were; everything that could stop a run (bad input, an output folder it
+cannot write, a damaged previous JSON) is found before the first request; and every
+output of the run is rendered first, then replaced as one set (emit.files), so an
+interrupt or a full disk leaves the whole old set or the whole new one.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from enrich.emit import (
     assign_keys,
     keys_by_identity,
     load_records,
+    output_files,
     output_paths,
-    write_outputs,
+    prepare_folder,
+    write_files,
 )
-from enrich.emit.files import write_atomically
 from enrich.errors import ExitCode, InputError
 from enrich.http import HttpClient, HttpConfig, HttpStats
 from enrich.lastgood import FRESH, combine
@@ -71,7 +75,10 @@ class ListResult:
     looked_up: tuple[EnrichedRecord, ...]
     """The papers this run asked the services about (all, unless --only/--limit)."""
     written: tuple[Path, ...]
-    """The outputs written; empty when no paper could be refreshed (the old ones are kept)."""
+    """The outputs written; empty when no paper could be refreshed (the old ones are kept).
+
+    All lists' outputs and review.md are written together once every list is resolved;
+    a run that cannot write them raises OutputError instead of returning."""
     warnings: tuple[str, ...] = ()
     """Lines merged because they resolved to the same record, as "file:line: ..."."""
 
@@ -118,24 +125,33 @@ class RunProgress(Protocol):
     def advance(self, entry: Entry, status: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class _Before:
+    """What a run reads of one list before its first request."""
+
+    source: bytes
+    """The input file's bytes, whose sha256 the JSON output records."""
+    previous: tuple[EnrichedRecord, ...]
+    """The records of the previous run's JSON output; none on a first run."""
+
+
 def run(
     lists: Sequence[ReadingList],
     options: RunOptions,
     progress: RunProgress | None = None,
 ) -> RunReport:
-    """Resolve every list's papers and write its outputs, one list after another."""
+    """Resolve every list's papers, one list after another, then write all the outputs."""
     started = time.perf_counter()
-    check_outputs_apart(lists, options.out_dir)
+    before = _read_before(lists, options)
     overrides = read_overrides(options.overrides)
     results: list[ListResult] = []
     errors: dict[str, str] = {}
     seen: dict[str, EnrichedRecord] = {}
     with HttpClient(options.http) as client:
         dblp = DblpSource(client, options.dblp_url)
-        s2 = S2Source(client, options.s2_url, abstracts=options.abstracts, dblp_ids=True)
-        for reading_list in lists:
-            paths = output_paths(Path(reading_list.file), options.out_dir)
-            previous = load_records(paths["json"]) if paths["json"].exists() else []
+        s2 = S2Source(client, options.s2_url, abstracts=options.abstracts)
+        for reading_list, state in zip(lists, before, strict=True):
+            previous = list(state.previous)
             keys = {normalize_title(record.entry.title): record.key for record in previous}
             chosen = select_entries(reading_list.entries, options.only, options.limit, keys)
             if progress is not None:
@@ -153,39 +169,32 @@ def run(
             records, merged = merge_same_records(combine(reading_list.entries, fresh, previous))
             records = assign_keys(records, keys_by_identity(previous))
             merged += repeated_in_other_lists(records, seen)
-            written: tuple[Path, ...] = ()
             refreshed = any(record.match.status in FRESH for record in fresh)
-            if options.write and refreshed:
-                written = _write(records, reading_list, options)
+            written = _outputs_of(reading_list, options) if options.write and refreshed else ()
             asked = {normalize_title(entry.title) for entry in chosen}
             looked_up = tuple(r for r in records if normalize_title(r.entry.title) in asked)
             results.append(
                 ListResult(reading_list, tuple(records), looked_up, written, tuple(merged))
             )
         stats = client.stats
-    review = None
-    if options.write and any(result.written for result in results):
-        review = write_review(results, options)
+    review = _write_all(results, before, options)
     return RunReport(tuple(results), errors, stats, time.perf_counter() - started, review)
 
 
 def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
     """Rewrite every output from the enriched JSON already there, without any request."""
     started = time.perf_counter()
-    check_outputs_apart(lists, options.out_dir)
+    before = _read_before(lists, options, need_previous=True)
     results = []
-    for reading_list in lists:
-        paths = output_paths(Path(reading_list.file), options.out_dir)
-        if not paths["json"].exists():
-            raise InputError(str(paths["json"]), "not there yet: run `enrich run` first")
-        previous = load_records(paths["json"])
+    for reading_list, state in zip(lists, before, strict=True):
+        previous = list(state.previous)
         records, merged = merge_same_records(combine(reading_list.entries, [], previous))
         records = assign_keys(records, keys_by_identity(previous))
-        written = _write(records, reading_list, options)
+        written = _outputs_of(reading_list, options)
         results.append(
             ListResult(reading_list, tuple(records), tuple(records), written, tuple(merged))
         )
-    review = write_review(results, options)
+    review = _write_all(results, before, options)
     return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, review)
 
 
@@ -204,14 +213,58 @@ def check_outputs_apart(lists: Sequence[ReadingList], out_dir: Path) -> None:
         owner[target] = reading_list.file
 
 
-def _write(
-    records: Sequence[EnrichedRecord], reading_list: ReadingList, options: RunOptions
-) -> tuple[Path, ...]:
-    """The four outputs of one list; records already carry their stable keys."""
-    path = Path(reading_list.file)
-    return tuple(
-        write_outputs(records, path, options.out_dir, previous_keys={}, booktitle=options.booktitle)
-    )
+def _read_before(
+    lists: Sequence[ReadingList], options: RunOptions, need_previous: bool = False
+) -> list[_Before]:
+    """Everything a run must read or check before its first request, so that a problem
+    costs no lookup: outputs apart, the output folder writable (when the run writes), each
+    input's bytes and each previous JSON, validated (`need_previous`: it must be there)."""
+    check_outputs_apart(lists, options.out_dir)
+    if options.write:
+        paths = [path for reading_list in lists for path in _outputs_of(reading_list, options)]
+        prepare_folder(options.out_dir, [*paths, options.out_dir / REVIEW_NAME])
+    before = []
+    for reading_list in lists:
+        json_path = output_paths(Path(reading_list.file), options.out_dir)["json"]
+        if need_previous and not json_path.exists():
+            raise InputError(str(json_path), "not there yet: run `enrich run` first")
+        previous = load_records(json_path) if json_path.exists() else []
+        try:
+            source = Path(reading_list.file).read_bytes()
+        except OSError as error:
+            reason = f"cannot be read again ({error.strerror or error})"
+            raise InputError(reading_list.file, reason) from error
+        before.append(_Before(source, tuple(previous)))
+    return before
+
+
+def _outputs_of(reading_list: ReadingList, options: RunOptions) -> tuple[Path, ...]:
+    """The four output paths of one list: .bib, .csv, .json, .csl.json."""
+    return tuple(output_paths(Path(reading_list.file), options.out_dir).values())
+
+
+def _write_all(
+    results: Sequence[ListResult], before: Sequence[_Before], options: RunOptions
+) -> Path | None:
+    """Every output of the run as one set: the lists with outputs to write, and review.md.
+
+    Records already carry their stable keys. Returns review.md's path, or None when no
+    list had anything to write (then nothing is touched).
+    """
+    files: dict[Path, bytes] = {}
+    for result, state in zip(results, before, strict=True):
+        if result.written:
+            path = Path(result.reading_list.file)
+            rendered = output_files(
+                result.records, path, state.source, options.out_dir, options.booktitle
+            )
+            files.update(rendered)
+    if not files:
+        return None
+    review = options.out_dir / REVIEW_NAME
+    files[review] = _review(results, options)
+    write_files(files)
+    return review
 
 
 def select_entries(
@@ -239,10 +292,7 @@ def select_entries(
     return chosen[:limit] if limit is not None else chosen
 
 
-def write_review(results: Sequence[ListResult], options: RunOptions) -> Path:
-    """review.md beside the outputs, for every list of the run."""
-    path = options.out_dir / REVIEW_NAME
+def _review(results: Sequence[ListResult], options: RunOptions) -> bytes:
+    """review.md's bytes, for every list of the run (also those with nothing to write)."""
     records = [record for result in results for record in result.records]
-    text = render_review(records, overrides_path=str(options.overrides))
-    write_atomically(path, text.encode("utf-8"))
-    return path
+    return render_review(records, overrides_path=str(options.overrides)).encode("utf-8")

@@ -1,8 +1,9 @@
 """Stage 4: write the enriched records as BibTeX, CSV, JSON and CSL-JSON.
 
 Outputs are named after the input (mlsys-reading-list.md gives
-mlsys-reading-list.bib, .csv, .json, .csl.json), written atomically, and
-deterministic: the same records give byte-identical files, in the list's order.
+mlsys-reading-list.bib, .csv, .json, .csl.json), written as one atomic set (all
+old or all new, see files.py), and deterministic: the same records give
+byte-identical files, in the list's order.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from enrich.emit.bibtex import to_bibtex
 from enrich.emit.csl import to_csl_json
 from enrich.emit.csv import to_csv
 from enrich.emit.fields import BOOKTITLE_STYLES, BooktitleStyle
-from enrich.emit.files import write_atomically
+from enrich.emit.files import prepare_folder, write_files
 from enrich.emit.json import load_previous_keys, load_records, to_json
 from enrich.emit.keys import assign_keys, keys_by_identity
 from enrich.models import EnrichedRecord
@@ -26,8 +27,11 @@ __all__ = [
     "keys_by_identity",
     "load_previous_keys",
     "load_records",
+    "output_files",
     "output_paths",
+    "prepare_folder",
     "render_outputs",
+    "write_files",
     "write_outputs",
 ]
 
@@ -62,6 +66,19 @@ def render_outputs(
     }
 
 
+def output_files(
+    records: Sequence[EnrichedRecord],
+    input_path: Path,
+    input_bytes: bytes,
+    out_dir: Path,
+    booktitle: BooktitleStyle = "full",
+) -> dict[Path, bytes]:
+    """Every output of one list, path -> bytes, ready for `write_files` (no I/O)."""
+    paths = output_paths(input_path, out_dir)
+    rendered = render_outputs(records, input_path, input_bytes, booktitle)
+    return {paths[name]: data for name, data in rendered.items()}
+
+
 def write_outputs(
     records: Sequence[EnrichedRecord],
     input_path: Path,
@@ -72,14 +89,12 @@ def write_outputs(
     """Give every record its stable key, then write the four outputs; returns their paths.
 
     `previous_keys` (identity -> key) defaults to the keys in the JSON output
-    already in `out_dir`, so a paper keeps its key from run to run. Every output
-    is rendered before any is written, so a failure leaves the old files intact.
+    already in `out_dir`, so a paper keeps its key from run to run. The four are
+    rendered, then replaced as one set: a failure leaves all the old files intact.
     """
-    paths = output_paths(input_path, out_dir)
     if previous_keys is None:
-        previous_keys = load_previous_keys(paths["json"])
+        previous_keys = load_previous_keys(output_paths(input_path, out_dir)["json"])
     keyed = assign_keys(records, previous_keys)
-    rendered = render_outputs(keyed, input_path, Path(input_path).read_bytes(), booktitle)
-    for name, data in rendered.items():
-        write_atomically(paths[name], data)
-    return [paths[name] for name in rendered]
+    files = output_files(keyed, input_path, Path(input_path).read_bytes(), out_dir, booktitle)
+    write_files(files)
+    return list(files)
