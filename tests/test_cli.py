@@ -182,6 +182,7 @@ def test_run_only_one_paper_matches_and_exits_0(emulator, tmp_path):
         "mlsys-reading-list.bib",
         "mlsys-reading-list.csl.json",
         "mlsys-reading-list.csv",
+        "mlsys-reading-list.html",
         "mlsys-reading-list.json",
         "review.md",
     ]

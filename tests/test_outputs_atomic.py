@@ -303,7 +303,7 @@ def test_emit_writes_every_list_and_the_review_as_one_set(
 ) -> None:
     options, inputs, before = two_lists
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    monkeypatch.setattr(files.os, "write", failing_on(8, os.write, full))  # b.csl.json, 8th of 9
+    monkeypatch.setattr(files.os, "write", failing_on(9, os.write, full))  # b.csl.json, 9th of 11
     with pytest.raises(OutputError, match=r"b\.csl\.json: cannot be written \(No space left"):
         emit_again(read_inputs(inputs), options)
     assert contents(options.out_dir) == before  # a.md's outputs and review.md are old too

@@ -120,6 +120,7 @@ def test_outputs_are_written_and_read_back(shipped_run):
         "mlsys-reading-list.bib",
         "mlsys-reading-list.csl.json",
         "mlsys-reading-list.csv",
+        "mlsys-reading-list.html",
         "mlsys-reading-list.json",
     ]
     out = options.out_dir
@@ -446,19 +447,19 @@ def test_a_run_writes_every_output_at_its_end_or_none(calm, tmp_path, monkeypatc
     run(read_inputs(lists), options)
     before = {p.name: p.read_bytes() for p in options.out_dir.iterdir()}
     assert sorted(before) == [
-        *(f"{stem}.{ext}" for stem in "ab" for ext in ("bib", "csl.json", "csv", "json")),
+        *(f"{stem}.{ext}" for stem in "ab" for ext in ("bib", "csl.json", "csv", "html", "json")),
         "review.md",
     ]
     writes, real_write = 0, os.write
 
-    def full_on_the_sixth(handle: int, data: bytes) -> int:
+    def full_on_b_csv(handle: int, data: bytes) -> int:
         nonlocal writes
         writes += 1
-        if writes == 6:  # b.csv: a's four outputs are staged by then
+        if writes == 7:  # b.csv: a's five outputs and b.bib are staged by then
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(handle, data)
 
-    monkeypatch.setattr(files.os, "write", full_on_the_sixth)
+    monkeypatch.setattr(files.os, "write", full_on_b_csv)
     short = options_for(calm.url, tmp_path, booktitle="short")  # every .bib would change
     with pytest.raises(OutputError, match=r"b\.csv: cannot be written \(No space left on device\)"):
         run(read_inputs(lists), short)

@@ -1,7 +1,7 @@
-"""Stage 4: write the enriched records as BibTeX, CSV, JSON and CSL-JSON.
+"""Stage 4: write the enriched records as BibTeX, CSV, JSON, CSL-JSON and a page to browse.
 
 Outputs are named after the input (mlsys-reading-list.md gives
-mlsys-reading-list.bib, .csv, .json, .csl.json), written as one atomic set (all
+mlsys-reading-list.bib, .csv, .json, .csl.json, .html), written as one atomic set (all
 old or all new, see files.py), and deterministic: the same records give
 byte-identical files, in the list's order.
 """
@@ -16,6 +16,7 @@ from enrich.emit.csl import to_csl_json
 from enrich.emit.csv import to_csv
 from enrich.emit.fields import BOOKTITLE_STYLES, BooktitleStyle
 from enrich.emit.files import prepare_folder, write_files
+from enrich.emit.html import render_html
 from enrich.emit.json import load_previous_keys, load_records, to_json
 from enrich.emit.keys import assign_keys, keys_by_identity
 from enrich.models import EnrichedRecord
@@ -37,7 +38,7 @@ __all__ = [
 
 
 def output_paths(input_path: Path, out_dir: Path) -> dict[str, Path]:
-    """Where each output of `input_path` goes: {"bib": ..., "csv": ..., "json": ..., "csl": ...}."""
+    """Where each output of `input_path` goes: {"bib": ..., "json": ..., "html": ...}."""
     stem = Path(input_path).stem
     out_dir = Path(out_dir)
     return {
@@ -45,6 +46,7 @@ def output_paths(input_path: Path, out_dir: Path) -> dict[str, Path]:
         "csv": out_dir / f"{stem}.csv",
         "json": out_dir / f"{stem}.json",
         "csl": out_dir / f"{stem}.csl.json",
+        "html": out_dir / f"{stem}.html",
     }
 
 
@@ -63,6 +65,7 @@ def render_outputs(
             "utf-8", "backslashreplace"
         ),
         "csl": to_csl_json(records, booktitle=booktitle).encode("utf-8", "backslashreplace"),
+        "html": render_html(records, Path(input_path).stem).encode("utf-8"),
     }
 
 
