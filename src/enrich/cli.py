@@ -18,6 +18,9 @@ from rich.console import Console
 from enrich import __version__
 from enrich.console import (
     entry_as_json,
+    make_console,
+    plain,
+    print_lines,
     progress_reporter,
     show_outcomes,
     show_reading_list,
@@ -25,6 +28,7 @@ from enrich.console import (
     show_where_things_went,
 )
 from enrich.emit import BOOKTITLE_STYLES, BooktitleStyle
+from enrich.emit.latex import clean_text
 from enrich.errors import ConfigError, EnrichError, ExitCode, Interrupted
 from enrich.http import HttpConfig
 from enrich.pipeline import (
@@ -204,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     SIGINT), never a traceback.
     """
     handlers = _stop_on_signals()
-    stderr = Console(stderr=True, highlight=False)
+    stderr = make_console(stderr=True)
     try:
         args = build_parser().parse_args(argv)
         _set_up_logging(args, stderr)
@@ -223,11 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             report = emit_again(lists, options)
             _show_merges(report, stderr)
-            stderr.print(summarize(report.records, str(report.review)))
+            print_lines(stderr, summarize(report.records, str(report.review)))
             return int(report.exit_code)
         return _run(lists, args, stderr)
     except EnrichError as error:
-        stderr.print(f"enrich: error: {error}", markup=False, soft_wrap=True)
+        stderr.print(plain(f"enrich: error: {error}"), soft_wrap=True)
         return int(error.exit_code)
     except KeyboardInterrupt as interrupt:
         stopped = interrupt if isinstance(interrupt, Interrupted) else Interrupted(signal.SIGINT)
@@ -261,18 +265,25 @@ def _set_up_logging(args: argparse.Namespace, stderr: Console) -> None:
     elif getattr(args, "verbose", False):
         level = logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    handler.setFormatter(_OneLineFormatter("%(name)s: %(message)s"))
     root = logging.getLogger("enrich")
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
 
 
+class _OneLineFormatter(logging.Formatter):
+    """Log lines carry services' text: one line each, without control characters."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return clean_text(super().format(record))
+
+
 def _show_warnings(lists: Sequence[ReadingList], strict: bool, stderr: Console) -> bool:
     """Print every warning about the inputs; whether --strict makes them a failure."""
     warnings = [warning for reading_list in lists for warning in reading_list.warnings]
     for warning in warnings:
-        stderr.print(f"warning: {warning}", markup=False, soft_wrap=True)
+        stderr.print(plain(f"warning: {warning}"), soft_wrap=True)
     return strict and bool(warnings)
 
 
@@ -280,7 +291,7 @@ def _show_merges(report: RunReport, stderr: Console) -> None:
     """Lines that the sources showed to be one paper, merged into one entry."""
     for result in report.lists:
         for warning in result.warnings:
-            stderr.print(f"warning: {warning}", markup=False, soft_wrap=True)
+            stderr.print(plain(f"warning: {warning}"), soft_wrap=True)
 
 
 def _parse(parsed: ReadingList, args: argparse.Namespace) -> int:
@@ -288,7 +299,7 @@ def _parse(parsed: ReadingList, args: argparse.Namespace) -> int:
         papers = [entry_as_json(entry) for entry in parsed.entries]
         sys.stdout.write(json.dumps(papers, ensure_ascii=False, indent=2) + "\n")
     else:
-        show_reading_list(parsed, Console(highlight=False))
+        show_reading_list(parsed, make_console())
     return int(ExitCode.OK)
 
 
@@ -321,5 +332,5 @@ def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console
     else:
         show_summary(report, stderr)
     if args.command == "resolve":
-        show_outcomes(report.records, Console(highlight=False))
+        show_outcomes(report.records, make_console())
     return int(report.exit_code)

@@ -1,4 +1,10 @@
-"""What enrich shows in the terminal: tables and summaries, built with rich."""
+"""What enrich shows in the terminal: tables and summaries, built with rich.
+
+Titles, paths and messages come from a list or a service: they reach rich only as `Text`
+(never parsed as markup, so "[/]" in a title is a title) with control characters removed
+(an escape sequence from a service cannot restyle the terminal), on consoles that leave
+emoji codes alone ("list.md:100:" is not "list.md💯").
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,8 +26,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from enrich.emit.json import entry_to_json
+from enrich.emit.latex import clean_text
 from enrich.models import EnrichedRecord, Entry
 from enrich.pipeline import RunReport
 from enrich.readinglist import ReadingList
@@ -39,6 +48,22 @@ _STATUS_STYLES = {
 }
 
 
+def make_console(*, stderr: bool = False) -> Console:
+    """A console that prints text as given: no emoji codes, no highlighting of numbers."""
+    return Console(stderr=stderr, highlight=False, emoji=False)
+
+
+def plain(text: object) -> Text:
+    """Untrusted text as rich shows it: one line, controls removed, markup not parsed."""
+    return Text(clean_text(str(text)))
+
+
+def print_lines(console: Console, text: object) -> None:
+    """Untrusted text of several lines (a message, a report), each line as `plain`."""
+    for line in str(text).splitlines() or [""]:
+        console.print(plain(line), soft_wrap=True)
+
+
 def entry_as_json(entry: Entry) -> dict[str, Any]:
     """The parsed fields of an entry, as `enrich parse --json` prints them: the enriched
     JSON's `list` object, plus the file it was read from."""
@@ -47,7 +72,7 @@ def entry_as_json(entry: Entry) -> dict[str, Any]:
 
 def show_reading_list(parsed: ReadingList, console: Console) -> None:
     """A readable table of the parsed papers, then the counts."""
-    table = Table(title=f"{parsed.file} ({parsed.format})", show_lines=False, expand=False)
+    table = Table(title=plain(f"{parsed.file} ({parsed.format})"), show_lines=False, expand=False)
     table.add_column("line", justify="right", style="dim", no_wrap=True)
     table.add_column("venue", no_wrap=True)
     table.add_column("year", justify="right", no_wrap=True)
@@ -56,10 +81,10 @@ def show_reading_list(parsed: ReadingList, console: Console) -> None:
     for entry in parsed.entries:
         table.add_row(
             ",".join(str(line) for line in entry.lines),
-            entry.venue or "",
+            plain(entry.venue or ""),
             str(entry.year or ""),
-            entry.title,
-            "; ".join(entry.sections),
+            plain(entry.title),
+            plain("; ".join(entry.sections)),
         )
     console.print(table)
     console.print(
@@ -96,7 +121,7 @@ class BarProgress:
 
     def advance(self, entry: Entry, status: str) -> None:
         if self._task is not None:
-            description = f"{status}: {entry.title[:50]}"
+            description = escape(clean_text(f"{status}: {entry.title[:50]}"))
             self._progress.update(self._task, advance=1, description=description)
 
 
@@ -162,19 +187,18 @@ def show_where_things_went(report: RunReport, console: Console) -> None:
     records = report.looked_up
     for result in report.lists:
         for path in result.written:
-            console.print(f"wrote {path}", soft_wrap=True)
+            console.print(plain(f"wrote {path}"), soft_wrap=True)
         if not result.written:
-            console.print(
-                f"{result.reading_list.file}: no paper refreshed, outputs left as they were",
-                soft_wrap=True,
-            )
+            file = result.reading_list.file
+            message = f"{file}: no paper refreshed, outputs left as they were"
+            console.print(plain(message), soft_wrap=True)
     if report.review is not None and any(needs_review(record) for record in records):
         # The review report's short version, without its counts (the table has them).
         for line in summarize(records, str(report.review)).splitlines()[1:]:
-            console.print(line, markup=False, soft_wrap=True)
+            console.print(plain(line), soft_wrap=True)
     for service, error in sorted(report.service_errors.items()):
         name = SERVICE_NAMES.get(service, service)
-        console.print(f"[red]{name} failed:[/] {error}", soft_wrap=True)
+        console.print(Text(f"{name} failed: ", style="red") + plain(error), soft_wrap=True)
 
 
 def show_outcomes(records: Sequence[EnrichedRecord], console: Console) -> None:
@@ -191,10 +215,10 @@ def show_outcomes(records: Sequence[EnrichedRecord], console: Console) -> None:
         score = f"{record.match.score:.0f}" if record.match.score is not None else ""
         where = " ".join(str(part) for part in (record.venue, record.year) if part)
         table.add_row(
-            f"[{style}]{status}[/]",
+            Text(status, style=style),
             score,
-            record.entry.title,
-            f"{record.title} ({where})" if where else record.title,
-            record.doi or "",
+            plain(record.entry.title),
+            plain(f"{record.title} ({where})" if where else record.title),
+            plain(record.doi or ""),
         )
     console.print(table)
