@@ -150,20 +150,33 @@ def _linked_records(
     papers = [
         _KnownPaper(doi=entries[i].doi, ids=Identifiers(arxiv=entries[i].arxiv)) for i in wanted
     ]
+    fetched, _ = _batch(s2, wanted, papers, trouble, failures)
+    for index, record in fetched.items():
+        records[index] = record
+    return records
+
+
+def _batch(
+    s2: Source,
+    wanted: Sequence[int],
+    papers: Sequence[_KnownPaper],
+    trouble: ServiceTrouble,
+    failures: Sequence[dict[str, str]],
+) -> tuple[dict[int, Candidate | None], set[int]]:
+    """S2's batch for the papers at `wanted`: the answers by index, and the indices whose
+    request failed (each with the failure in its `failures`)."""
     try:
-        fetched = s2.fetch(papers)
+        return dict(zip(wanted, s2.fetch(papers), strict=True)), set()
     except PartialFetch as error:
         trouble.note(error)
-        fetched = error.results
-        for position in error.failed:
-            failures[wanted[position]].setdefault(error.service, str(error))
+        failed = {wanted[position] for position in error.failed}
+        for index in failed:
+            failures[index].setdefault(error.service, str(error))
+        return dict(zip(wanted, error.results, strict=True)), failed
     except ServiceError as error:
         for index in wanted:
             trouble.note(error, failures[index])
-        return records
-    for index, record in zip(wanted, fetched, strict=True):
-        records[index] = record
-    return records
+        return {}, set(wanted)
 
 
 def _decide_linked(
@@ -216,27 +229,12 @@ def _s2_records(
     if not wanted:
         return records
     papers = [_known_paper(decisions[index]) for index in wanted]
-    failed: set[int] = set()
-    try:
-        fetched = s2.fetch(papers)
-    except PartialFetch as error:
-        trouble.note(error)
-        fetched, failed = error.results, error.failed
-        for position in failed:
-            failures[wanted[position]].setdefault(error.service, str(error))
-    except ServiceError as error:
-        for index in wanted:
-            trouble.note(error, failures[index])
-        return records
-    for index, record in zip(wanted, fetched, strict=True):
+    fetched, failed = _batch(s2, wanted, papers, trouble, failures)
+    for index, record in fetched.items():
         records[index] = record
     # S2 knew none of these ids, or could not be asked by any: its title match may still
     # know the paper (under its other version's DOI, say). A failed batch is not retried.
-    by_title = [
-        index
-        for position, index in enumerate(wanted)
-        if records[index] is None and position not in failed
-    ]
+    by_title = [index for index in wanted if records[index] is None and index not in failed]
 
     def title_match(index: int) -> Candidate | None:
         return _s2_by_title(entries[index], decisions[index], s2, trouble, failures[index])
