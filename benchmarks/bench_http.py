@@ -3,6 +3,9 @@
 Each "paper" is one DBLP search and one S2 title match, as the sources make them.
   cold         against a local server answering after LATENCY s: requests sent, wall time
   warm         the same lookups again: zero requests and well under a second expected
+  outage       the cache expired and both services answering 503: every paper answered from
+               its expired entry and counted stale, each request asked once (the entry
+               stands in at the first failure, no retry waits), under 2 s
   unreachable  every host refuses connections (an offline machine), DBLP tried on three hosts
                like the DBLP source's mirrors: the circuit breakers must end it in seconds;
                once with one worker, once with JOBS workers and the default rates, as
@@ -21,27 +24,32 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from enrich.http import HttpClient, HttpConfig, ServiceError
-from http_testkit import LocalServer, Step, closed_port_url
+from enrich.sources.dblp.search import SEARCH_ANSWER
+from enrich.sources.s2 import MATCH_ANSWER
+from http_testkit import LocalServer, Step, closed_port_url, expire_all
 
 PAPERS = 100
 JOBS = 4  # enrich run's default --jobs
 LATENCY = 0.02
 NO_HITS = {"result": {"hits": {"@total": "0", "@computed": "0", "@sent": "0", "@first": "0"}}}
-TARGETS = {"warm_seconds": 1.0, "unreachable_seconds": 5.0}
+TARGETS = {"warm_seconds": 1.0, "outage_seconds": 2.0, "unreachable_seconds": 5.0}
 
 
 def lookup(client: HttpClient, n: int, dblp_bases: list[str], s2_base: str) -> bool:
-    """Ask about paper `n` like the sources do; returns whether any service answered."""
+    """Ask about paper `n` like the sources do (their declared answers too); returns whether
+    any service answered."""
     answered = False
     for base in dblp_bases:
         try:
-            client.get_json("dblp", base + "/search/publ/api", {"q": f"paper {n}", "h": 10})
+            search = base + "/search/publ/api"
+            client.get_json("dblp", search, {"q": f"paper {n}", "h": 10}, expect=SEARCH_ANSWER)
             answered = True
             break
         except ServiceError:
             continue
     try:
-        client.get_json("s2", s2_base + "/graph/v1/paper/search/match", {"query": f"p {n}"})
+        match = s2_base + "/graph/v1/paper/search/match"
+        client.get_json("s2", match, {"query": f"p {n}"}, expect=MATCH_ANSWER)
         answered = True
     except ServiceError:
         pass
@@ -89,6 +97,23 @@ def main() -> int:
         )
         if client.stats.total_requests or warm > TARGETS["warm_seconds"]:
             failures.append("warm")
+
+        expired = expire_all(Path(tmp) / "http.sqlite")
+        down = "<html><head><title>503 Service Unavailable</title></head></html>"
+        for path in ("/search/publ/api", "/graph/v1/paper/search/match"):
+            server.script(path, Step(503, down, delay=LATENCY))
+        outage, unanswered, client = timed(config, [server.url], server.url, JOBS)
+        stale = dict(client.stats.stale)
+        print(
+            f"outage: {expired} expired entries, both services 503: {unanswered} unanswered, "
+            f"stale answers {stale}, {client.stats.total_requests} requests, {outage:.2f} s "
+            f"(target < {TARGETS['outage_seconds']:.0f} s); first failures "
+            f"{dict(client.stats.stale_errors)}"
+        )
+        if unanswered or stale != dict.fromkeys(("dblp", "s2"), PAPERS):
+            failures.append("outage: not every paper answered stale")
+        if outage > TARGETS["outage_seconds"]:
+            failures.append("outage")
 
     for jobs in (1, JOBS):
         with tempfile.TemporaryDirectory() as tmp:

@@ -1,4 +1,5 @@
-"""Test kit for the HTTP layer: a fake clock, a client factory and a scripted local server.
+"""Test kit for the HTTP layer: a fake clock, a client factory, a scripted local server, and
+ways to age or damage a cache file.
 
 The server listens on 127.0.0.1 for tests where real sockets matter. Each path has a queue of
 steps; a request takes the next step (the last one repeats): `Step(status, body, headers)`,
@@ -13,9 +14,12 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from requests_cache.backends import SQLiteCache
 
 from enrich.http import HttpClient, HttpConfig
 
@@ -145,3 +149,27 @@ def make_client(tmp_path: Path, clock: FakeClock | None = None, **overrides: Any
     options.update(overrides)
     clock = clock or FakeClock()
     return HttpClient(HttpConfig(**options), clock=clock, sleep=clock.sleep)
+
+
+def expire_all(cache_file: Path) -> int:
+    """Age every entry of a SQLite HTTP cache past its expiry, as if its days had gone by;
+    how many entries there were."""
+    store = SQLiteCache(str(cache_file))
+    past = datetime.now(UTC) - timedelta(days=1)
+    keys = list(store.responses.keys())
+    for key in keys:
+        response = store.responses[key]
+        response.expires = past
+        store.responses[key] = response
+    store.close()
+    return len(keys)
+
+
+def damage_middle(cache_file: Path, pages: int = 4) -> None:
+    """Overwrite whole pages in the middle of a SQLite file, its header left intact: what a
+    crash or a bad disk leaves behind."""
+    data = bytearray(cache_file.read_bytes())
+    page = int.from_bytes(data[16:18], "big")  # the page size, from the intact header
+    start = (len(data) // page // 2) * page
+    data[start : start + pages * page] = b"\xa5" * (pages * page)
+    cache_file.write_bytes(bytes(data))

@@ -23,10 +23,13 @@ from enrich.emulator.services import (
     CORPUS_FILE,
     _dblp_text,
     _term_matches,
+    _title_score,
     _words,
+    best_title,
     dblp_record_export,
     s2_batch,
 )
+from enrich.text import normalize_title
 
 CORPUS = json.loads(CORPUS_FILE.read_text(encoding="utf-8"))
 BY_KEY = {record["key"]: record for record in CORPUS["dblp"]}
@@ -172,13 +175,33 @@ def test_dblp_index_never_hides_a_record_the_rules_match(q: str) -> None:
     assert matched <= corpus.index.dblp_candidates(terms)
 
 
+def s2_match_queries() -> list[str]:
+    """Every corpus title, whole, cut to its first words, misspelt; list titles; nothing."""
+    titles = [normalize_title(paper["title"]) for paper in CORPUS["s2"]]
+    queries = [""]
+    for title in titles:
+        words = title.split()
+        queries += [title, " ".join(words[:4]), " ".join(words[:3]), title.replace("e", "a", 1)]
+    queries += [normalize_title(fact["list_title"]) for fact in facts()]
+    return queries
+
+
+def test_the_fast_title_match_gives_the_answer_of_scoring_every_title() -> None:
+    """best_title only computes faster: scored one by one, the first best is the same."""
+    titles = [normalize_title(paper["title"]) for paper in CORPUS["s2"]]
+    for query in s2_match_queries():
+        scores = [_title_score(query, title) for title in titles]
+        best = max(scores)
+        assert best_title(query, titles) == pytest.approx((best, scores.index(best))), query
+
+
 def test_a_large_corpus_is_indexed_once_and_answers_by_identifier() -> None:
     """5,000 extra records (the pipeline benchmark's size) answer a 500-id batch at once."""
-    extra = [{"paperId": f"fixture-bench-{n}", "title": f"Bench Paper {n}",
+    extra = [{"paperId": f"fixture-bench-{n}", "title": f"Bench Paper {n}", "corpusId": n,
               "externalIds": {"DBLP": f"bench/Example{n}"}} for n in range(5000)]  # fmt: skip
     corpus = Corpus.load().extended([], extra)
-    ids = [f"DBLP:bench/example{n}" for n in range(10, 5000, 10)] + ["DBLP:bench/Nothing"]
-    answer = s2_batch(corpus, {"fields": "title"}, {"ids": ids}, accept_dblp_ids=True)
+    ids = [f"CorpusId:{n}" for n in range(10, 5000, 10)] + ["fixture-bench-nothing"]
+    answer = s2_batch(corpus, {"fields": "title"}, {"ids": ids})
     titles = [paper["title"] if paper else None for paper in answer.body]
     assert titles == [f"Bench Paper {n}" for n in range(10, 5000, 10)] + [None]
 
@@ -437,14 +460,32 @@ def test_s2_journal_articles_name_their_journal() -> None:
     }  # fmt: skip
 
 
-def test_s2_dblp_ids_resolve_only_when_enabled() -> None:
-    with Emulator(accept_dblp_ids=True) as running:
-        answer = requests.post(
-            f"{running.url}/graph/v1/paper/batch",
-            params={"fields": "title"},
-            json={"ids": ["DBLP:conf/osdi/YuJKKC22"]},
-        )
-    assert answer.json()[0]["title"].startswith("Orca")
+def test_s2_does_not_resolve_the_dblp_keys_its_records_name(emulator: Emulator) -> None:
+    """apis.md §2.3: a DBLP: id is an unknown id (null), even for a paper S2 knows."""
+    key = "conf/sosp/KwonLZ0ZY0ZS23"
+    paper = next(p for p in CORPUS["s2"] if p["externalIds"].get("DBLP") == key)
+    ids = [f"DBLP:{key}", f"DOI:{paper['externalIds']['DOI']}"]
+    answer = requests.post(
+        f"{emulator.url}/graph/v1/paper/batch", params={"fields": "title"}, json={"ids": ids}
+    )
+    assert answer.status_code == 200
+    assert answer.json() == [None, {"paperId": paper["paperId"], "title": paper["title"]}]
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["DBLP:conf/osdi/YuJKKC22"],
+        ["DOI:10.9999/example.1", "ARXIV:0000.00000", "CorpusId:0", "fixture-unknown"],
+    ],
+)
+def test_s2_batch_of_unknown_ids_is_refused_like_the_real_one(
+    emulator: Emulator, ids: list[str]
+) -> None:
+    answer = requests.post(
+        f"{emulator.url}/graph/v1/paper/batch", params={"fields": "title"}, json={"ids": ids}
+    )
+    assert (answer.status_code, answer.json()) == (400, {"error": "No valid paper ids given"})
 
 
 def test_s2_title_match_and_its_404(emulator: Emulator) -> None:

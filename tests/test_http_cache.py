@@ -1,4 +1,5 @@
-"""The cache: what is kept, what never is (the S2 key), offline and refresh, other backends."""
+"""The cache: what is kept, what never is (the S2 key), offline and refresh, other backends,
+and a damaged cache file."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ import pytest
 import responses
 from responses import matchers
 
-from enrich.errors import ConfigError, ExitCode
-from enrich.http import NotCached
-from http_testkit import FakeClock, make_client
+from enrich import cli
+from enrich.errors import ConfigError, EnrichError, ExitCode
+from enrich.http import CacheUnusable, NotCached, ServiceError
+from enrich.models import Entry
+from enrich.resolve import resolve_entries
+from enrich.sources import DblpSource, S2Source
+from http_testkit import FakeClock, damage_middle, make_client
 
 DBLP = "https://dblp.org/search/publ/api"
 S2_BATCH = "https://api.semanticscholar.org/graph/v1/paper/batch"
@@ -291,16 +296,16 @@ def test_each_answer_is_decoded_once_fresh_or_cached(
     tmp_path: Path, mocked, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """requests-cache runs the cache filter twice per answer; the answer is parsed only once."""
-    import requests.models
+    from enrich.http import answers
 
     parsed: list[str] = []
-    real_loads = requests.models.complexjson.loads
+    real_loads = answers.json.loads
 
     def counting_loads(text: str, **kwargs: object) -> object:
         parsed.append(text)
         return real_loads(text, **kwargs)
 
-    monkeypatch.setattr(requests.models.complexjson, "loads", counting_loads)
+    monkeypatch.setattr(answers.json, "loads", counting_loads)
     mocked.post(S2_BATCH, json=[{"paperId": "fixture-1", "title": "A Paper"}, None])
     with make_client(tmp_path, clock) as client:
         for from_cache in (False, True):
@@ -310,3 +315,93 @@ def test_each_answer_is_decoded_once_fresh_or_cached(
             assert reply.data == [{"paperId": "fixture-1", "title": "A Paper"}, None]
             answers = [text for text in parsed if "fixture-1" in text]  # not the request body
             assert len(answers) == 1
+
+
+# --- a damaged cache file ------------------------------------------------------------------
+
+QUERIES = [f"example paper {n}" for n in range(300)]
+
+
+@pytest.fixture
+def damaged(tmp_path: Path, mocked, clock) -> Path:
+    """A real cache of 300 DBLP answers, some of its pages in the middle overwritten."""
+    mocked.get(DBLP, json=NO_HITS)
+    with make_client(tmp_path, clock) as client:
+        for query in QUERIES:
+            client.get_json("dblp", DBLP, {"q": query})
+    cache = tmp_path / "cache" / "http.sqlite"
+    damage_middle(cache)
+    mocked.reset()
+    return cache
+
+
+def test_a_damaged_cache_is_one_config_error_naming_the_file(
+    damaged: Path, tmp_path: Path, mocked, clock
+) -> None:
+    mocked.get(DBLP, json=NO_HITS)
+    with make_client(tmp_path, clock) as client:
+        with pytest.raises(CacheUnusable) as caught:
+            for query in QUERIES:
+                client.get_json("dblp", DBLP, {"q": query})
+        # once found damaged, the cache is not touched again: every call fails at once
+        sent = len(mocked.calls)
+        with pytest.raises(CacheUnusable):
+            client.get_json("dblp", DBLP, {"q": QUERIES[0]})
+        assert len(mocked.calls) == sent
+    error = caught.value
+    assert isinstance(error, ConfigError) and not isinstance(error, ServiceError)
+    assert error.exit_code == ExitCode.BAD_INPUT
+    assert str(error) == (
+        f"the HTTP cache {damaged} is damaged (database disk image is malformed): "
+        "delete it and run again"
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a cache at all, just a line of text\n" * 200, b"SQLite format 3\x00" + b"\xa5" * 8192],
+    ids=["text", "sqlite-header-then-junk"],
+)
+def test_a_file_that_is_not_sqlite_is_reported_before_any_request(
+    tmp_path: Path, content: bytes
+) -> None:
+    cache = tmp_path / "http.sqlite"
+    cache.write_bytes(content)
+    with pytest.raises(
+        CacheUnusable, match=r"is damaged \(.*\): delete it and run again"
+    ) as caught:
+        make_client(tmp_path, cache_path=cache)
+    assert str(cache) in str(caught.value)
+
+
+def test_a_damaged_cache_ends_the_run_from_any_worker_thread(tmp_path: Path, mocked) -> None:
+    """resolve_entries catches ServiceError per paper: the cache's error is none, so it
+    reaches the caller instead of becoming one paper's failure."""
+    mocked.get(DBLP, json=NO_HITS)
+    mocked.get(S2_MATCH, status=404, json={"error": "Title match not found"})
+    mocked.get(S2_MATCH.removesuffix("/match"), json={"total": 0, "offset": 0})
+    entries = [Entry(title=q, file="list.md", lines=(n + 1,)) for n, q in enumerate(QUERIES[:120])]
+    fast = {"rates": {"dblp": 1000.0, "s2": 1000.0}}
+
+    def lookup() -> None:
+        with make_client(tmp_path, **fast) as client:
+            resolve_entries(entries, DblpSource(client, mirrors=()), S2Source(client), jobs=4)
+
+    lookup()  # every answer cached
+    damage_middle(tmp_path / "cache" / "http.sqlite")
+    with pytest.raises(CacheUnusable, match="delete it and run again"):
+        lookup()
+
+
+def test_the_command_line_says_so_in_one_line_and_exits_2(tmp_path: Path, capsys) -> None:
+    reading_list = tmp_path / "list.md"
+    reading_list.write_text("- [OSDI '22] Orca: A Distributed Serving System for Example\n")
+    cache = tmp_path / "http.sqlite"
+    cache.write_bytes(b"not a cache at all\n" * 100)
+    argv = ["run", str(reading_list), "--cache", str(cache), "--out", str(tmp_path / "out")]
+    code = cli.main([*argv, "--overrides", str(tmp_path / "overrides.csv")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == ExitCode.BAD_INPUT == CacheUnusable.exit_code
+    assert lines[-1].startswith("enrich: error: the HTTP cache ") and "Traceback" not in lines
+    assert lines[-1].endswith("is damaged (file is not a database): delete it and run again")
+    assert issubclass(CacheUnusable, EnrichError)

@@ -154,25 +154,28 @@ def test_gives_up_after_configured_attempts(tmp_path: Path, mocked, clock, statu
 
 
 @pytest.mark.parametrize(
-    ("status", "content_type", "body"),
+    ("status", "content_type", "body", "attempts"),
     [
-        (200, "text/html; charset=utf-8", "<html><title>dblp: bot check</title></html>"),
-        (200, "application/json", "<html>mislabelled</html>"),
-        (200, "application/json", '{"result": '),  # truncated JSON
-        (404, "text/html", "<html><title>404 Not Found</title></html>"),  # wrong base URL
+        (200, "text/html; charset=utf-8", "<html><title>dblp: bot check</title></html>", 3),
+        (200, "application/json", "<html>mislabelled</html>", 3),
+        (200, "application/json", '{"result": ', 3),  # truncated JSON
+        (404, "text/html", "<html><title>404 Not Found</title></html>", 1),  # wrong base URL
     ],
     ids=["html-200", "html-labelled-json", "truncated-json", "html-404"],
 )
 def test_html_or_broken_body_is_service_error_not_no_results(
-    tmp_path: Path, mocked, clock, status: int, content_type: str, body: str
+    tmp_path: Path, mocked, clock, status: int, content_type: str, body: str, attempts: int
 ) -> None:
+    """A 200 that is no answer is retried like a 5xx; a 404 page is the service's last word."""
     mocked.get(DBLP, status=status, body=body, content_type=content_type)
-    with make_client(tmp_path, clock) as client:
-        with pytest.raises(ServiceError, match=r"^dblp: .*not JSON"):
+    with make_client(tmp_path, clock, attempts=3) as client:
+        with pytest.raises(ServiceError, match=r"^dblp: .*not JSON") as caught:
             client.get_json("dblp", DBLP, {"q": "x"})
         with pytest.raises(ServiceError):  # and it was not cached either
             client.get_json("dblp", DBLP, {"q": "x"})
-    assert len(mocked.calls) == 2
+        assert client.stats.retries == ({"dblp": 2 * (attempts - 1)} if attempts > 1 else {})
+    assert caught.value.status == status
+    assert len(mocked.calls) == 2 * attempts
 
 
 def test_html_429_then_success(tmp_path: Path, mocked, clock) -> None:

@@ -13,7 +13,7 @@ import pytest
 import responses
 from responses.matchers import query_param_matcher
 
-from enrich.http import HttpClient, JsonReply, NotCached, ServiceError
+from enrich.http import Expect, HttpClient, JsonReply, NotCached, ServiceError
 from enrich.models import Author, Entry
 from enrich.sources.dblp import DblpSource, parse_hit, parse_hits, query_words, title_queries
 
@@ -477,6 +477,51 @@ def test_find_gives_up_after_the_planned_steps(client: HttpClient) -> None:
     assert len(responses.calls) == 2
 
 
+def with_hits(hits: Any) -> dict[str, Any]:
+    """DBLP's envelope around a `hits` value of any kind."""
+    good = envelope(ORCA)
+    return {"result": {**good["result"], "hits": hits}}
+
+
+@pytest.mark.parametrize(
+    ("payload", "what"),
+    [
+        (with_hits({"@total": "1", "hit": "conf/osdi/YuJKKC22"}), "result.hits.hit is a string"),
+        (with_hits({"@total": "2", "hit": ["junk", 7]}), "result.hits.hit[0] is not a hit"),
+        (with_hits({"@total": "1", "hit": [{"@score": "5", "url": "URL#1"}]}), "its info is null"),
+        (with_hits({"@total": "1", "hit": None}), "result.hits.hit is null"),
+        (with_hits("0"), "result.hits is a string, not an object"),
+        ([envelope(ORCA)], "the answer is a list, not an object"),
+        ({"result": "OK"}, "result is a string, not an object"),
+    ],
+    ids=[
+        "hit-string",
+        "junk-hits",
+        "hit-without-info",
+        "hit-null",
+        "hits-string",
+        "list",
+        "result",
+    ],
+)
+@responses.activate
+def test_a_search_answer_of_the_wrong_shape_is_an_error_never_no_hits(
+    client: HttpClient, payload: Any, what: str
+) -> None:
+    """Retried like a 5xx, then reported, and never cached: the next run asks again."""
+    responses.get(DBLP, json=payload)
+    source = DblpSource(client, mirrors=())
+    for _ in range(2):
+        with pytest.raises(ServiceError, match="unexpected shape") as raised:
+            source.search("orca")
+        assert what in str(raised.value)
+    assert len(responses.calls) == 2 * client.config.attempts
+    responses.replace(responses.GET, DBLP, json=envelope(ORCA))
+    assert [c.ids.dblp for c in source.search("orca")] == ["conf/osdi/YuJKKC22"]
+    assert [c.ids.dblp for c in source.search("orca")] == ["conf/osdi/YuJKKC22"]  # cached now
+    assert len(responses.calls) == 2 * client.config.attempts + 1
+
+
 @responses.activate
 def test_mirror_fallback_and_the_failing_host_moves_back(client: HttpClient) -> None:
     responses.get(DBLP, status=503, body="<html><title>503</title></html>")
@@ -526,7 +571,9 @@ class OfflineClient:
         self.cached = cached
         self.urls: list[str] = []
 
-    def get_json(self, service: str, url: str, params: Any = None) -> JsonReply:
+    def get_json(
+        self, service: str, url: str, params: Any = None, expect: Expect | None = None
+    ) -> JsonReply:
         self.urls.append(url)
         if url not in self.cached:
             raise NotCached(service, "not cached")

@@ -135,26 +135,21 @@ def known(doi: str | None = None, **ids: Any) -> Candidate:
 
 
 @pytest.mark.parametrize(
-    ("paper", "dblp_ids", "expected"),
+    ("paper", "expected"),
     [
-        (known(s2="fixture-a", doi="10.1145/3600006.3613165"), False, "fixture-a"),
-        (known(corpus_id=7, doi="10.1145/3600006.3613165"), False, "CorpusId:7"),
-        (
-            known(doi="10.1145/3600006.3613165", arxiv="2309.06180"),
-            False,
-            "DOI:10.1145/3600006.3613165",
-        ),
-        (known(arxiv="2309.06180", dblp="conf/sosp/KwonLZ0ZY0ZS23"), False, "ARXIV:2309.06180"),
-        # DBLP: is undocumented, so only on request
-        (known(dblp="conf/osdi/YuJKKC22"), False, None),
-        (known(dblp="conf/osdi/YuJKKC22"), True, "DBLP:conf/osdi/YuJKKC22"),
-        (known(), True, None),
+        (known(s2="fixture-a", doi="10.1145/3600006.3613165"), "fixture-a"),
+        (known(corpus_id=7, doi="10.1145/3600006.3613165"), "CorpusId:7"),
+        (known(doi="10.1145/3600006.3613165", arxiv="2309.06180"), "DOI:10.1145/3600006.3613165"),
+        (known(arxiv="2309.06180", dblp="conf/sosp/KwonLZ0ZY0ZS23"), "ARXIV:2309.06180"),
+        # S2 does not resolve DBLP: ids (apis.md §2.3): such a paper goes to the title match
+        (known(dblp="conf/osdi/YuJKKC22"), None),
+        (known(), None),
     ],
 )
 def test_paper_id_prefers_the_most_direct_identifier(
-    paper: Candidate, dblp_ids: bool, expected: str | None
+    paper: Candidate, expected: str | None
 ) -> None:
-    assert paper_id(paper, dblp_ids) == expected
+    assert paper_id(paper) == expected
 
 
 @pytest.mark.parametrize(
@@ -251,11 +246,26 @@ def test_fetch_nothing_askable_sends_nothing(client: HttpClient) -> None:
         assert len(mocked.calls) == 0
 
 
+@pytest.mark.parametrize(
+    ("answer", "what"),
+    [
+        ([None], "holds 1 entries for the 2 ids sent"),
+        ({"data": [None, None]}, "the batch answer is an object, not a list"),
+        ([None, "fixture-junk"], "the batch answer[1] is a string, not an object"),
+    ],
+)
 @responses.activate
-def test_fetch_rejects_an_answer_of_the_wrong_length(client: HttpClient) -> None:
-    responses.post(f"{S2}/paper/batch", json=[None])
-    with pytest.raises(ServiceError, match="s2"):
-        S2Source(client).fetch([known(doi="10.9999/example.1"), known(doi="10.9999/example.2")])
+def test_fetch_rejects_a_batch_answer_of_the_wrong_shape(
+    client: HttpClient, answer: Any, what: str
+) -> None:
+    """Retried like a 5xx, then reported: never cached, never "S2 knows none of them"."""
+    responses.post(f"{S2}/paper/batch", json=answer)
+    papers = [known(doi="10.9999/example.1"), known(doi="10.9999/example.2")]
+    for _ in range(2):
+        with pytest.raises(PartialFetch, match="unexpected shape") as raised:
+            S2Source(client).fetch(papers)
+        assert what in str(raised.value) and raised.value.failed == {0, 1}
+    assert len(responses.calls) == 2 * client.config.attempts
 
 
 @responses.activate
@@ -294,29 +304,40 @@ def test_batch_size_above_the_documented_maximum_is_refused(client: HttpClient) 
         S2Source(client, batch_size=BATCH_LIMIT + 1)
 
 
-@responses.activate
-def test_dblp_ids_travel_apart_and_a_refusal_costs_only_them(client: HttpClient) -> None:
-    def answer(request: Any) -> tuple[int, dict[str, str], str]:
-        ids = json.loads(request.body)["ids"]
-        if any(i.startswith("DBLP:") for i in ids):
-            return 400, {}, json.dumps({"error": "Unsupported id type: DBLP"})
-        return echo_batch(request)
+def test_no_valid_paper_ids_is_cached_so_reruns_and_offline_runs_ask_nothing(tmp_path) -> None:
+    """The 400 is S2's definitive "none of these": a warm rerun sends nothing, and an offline
+    run answers from the cache instead of counting the papers not cached."""
+    papers = [known(doi="10.9999/example.1"), known(arxiv="0000.00000")]
+    cache = tmp_path / "http.sqlite"
+    with responses.RequestsMock() as mocked:
+        mocked.post(f"{S2}/paper/batch", status=400, json={"error": "No valid paper ids given"})
+        for _ in range(2):
+            with HttpClient(HttpConfig(cache_path=cache)) as http:
+                assert S2Source(http).fetch(papers) == [None, None]
+        assert len(mocked.calls) == 1
+    with (
+        responses.RequestsMock() as mocked,
+        HttpClient(HttpConfig(cache_path=cache, offline=True)) as offline,
+    ):
+        assert S2Source(offline).fetch(papers) == [None, None]
+        assert offline.stats.not_cached == {} and offline.stats.cache_hits == {"s2": 1}
+        assert len(mocked.calls) == 0
 
-    responses.add_callback(responses.POST, f"{S2}/paper/batch", callback=answer)
-    source = S2Source(client, batch_size=1, dblp_ids=True)
-    papers = [
-        known(dblp="conf/osdi/YuJKKC22"),
-        known(doi="10.1145/3600006.3613163"),
-        known(dblp="conf/nsdi/HwangKKSP21"),
-    ]
-    found = source.fetch(papers)
-    assert [c.doi if c else None for c in found] == [None, "10.1145/3600006.3613163", None]
-    # the documented ids first; the first DBLP: batch is refused, the second never sent
-    assert [ids for ids, _ in batch_calls()] == [
-        ["DOI:10.1145/3600006.3613163"],
-        ["DBLP:conf/osdi/YuJKKC22"],
-    ]
-    assert source.dblp_ids is False
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"error": "Unrecognized or unsupported fields: [unknown]"},  # a real 400 (apis.md §2.6)
+        {"message": "No valid paper ids given"},  # the words, but not S2's `error`
+    ],
+)
+@responses.activate
+def test_any_other_400_is_a_failure_and_not_cached(client: HttpClient, body: dict) -> None:
+    responses.post(f"{S2}/paper/batch", status=400, json=body)
+    for _ in range(2):
+        with pytest.raises(PartialFetch, match="HTTP 400"):
+            S2Source(client).fetch([known(doi="10.9999/example.1")])
+    assert len(responses.calls) == 2  # not retried (asking again gives the same), not cached
 
 
 REAL_S2 = Path(__file__).parent / "fixtures" / "real-responses" / "s2"

@@ -31,7 +31,6 @@ def main(argv: list[str] | None = None) -> None:
         "--s2-retry-after", action="store_true", help="send Retry-After with S2 429s too"
     )
     parser.add_argument("--slow-seconds", type=float, default=2.0, help="delay of a slow answer")
-    parser.add_argument("--accept-dblp-ids", action="store_true", help="resolve DBLP: batch ids")
     args = parser.parse_args(argv)
     faults = Faults(
         every=args.fault_every,
@@ -43,9 +42,7 @@ def main(argv: list[str] | None = None) -> None:
         latency=args.latency,
         slow_seconds=args.slow_seconds,
     )
-    emulator = Emulator(
-        Corpus.load(args.corpus), faults, args.host, args.port, args.accept_dblp_ids
-    )
+    emulator = Emulator(Corpus.load(args.corpus), faults, args.host, args.port)
     print(f"enrich emulator serving DBLP and S2 on {emulator.url}", flush=True)
     print(f"  ENRICH_DBLP_URL={emulator.url} ENRICH_S2_URL={emulator.url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -86,11 +86,9 @@ class Emulator:
         faults: Faults = Faults(),
         host: str = "127.0.0.1",
         port: int = 0,
-        accept_dblp_ids: bool = False,
     ) -> None:
         self.corpus = corpus or Corpus.load()
         self.faults = faults
-        self.accept_dblp_ids = accept_dblp_ids
         self.requests: Counter[str] = Counter()
         """Requests received per endpoint ("dblp.search", "dblp.export", "s2.batch", ...),
         faults included; per_service() adds them up per service."""
@@ -168,7 +166,7 @@ class Emulator:
         if endpoint == "dblp.export" and export:
             return dblp_record_export(self.corpus, unquote(export["key"]), query)
         if endpoint == "s2.batch":
-            return s2_batch(self.corpus, query, body, self.accept_dblp_ids)
+            return s2_batch(self.corpus, query, body)
         if endpoint == "s2.match":
             return s2_match(self.corpus, query)
         if endpoint == "s2.search":

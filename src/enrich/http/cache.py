@@ -1,95 +1,63 @@
 """The cached session: requests-cache over SQLite (default) or a backend named by URL.
 
-What is cached: GET and POST (POST keyed on its body), status 200 and 404 with a JSON body, for
-`cache_days`. What is never stored or used in a cache key: the S2 `x-api-key` header.
+What is cached: GET and POST (POST keyed on its body), for `cache_days`, only answers
+(answers.py): a 200 of the shape its source reads, and the statuses its source declares
+definitive (404; S2's batch 400 "No valid paper ids given"). An entry that is no longer an
+answer (an older version stored it) is deleted when read. What is never stored or used in a
+cache key: the S2 `x-api-key` header. A damaged cache file is a CacheUnusable, never a traceback.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests_cache import CachedSession
+from requests.adapters import HTTPAdapter
+from requests_cache import CachedResponse, CachedSession
 from requests_cache.backends import BaseCache, SQLiteCache
-from requests_cache.policy import DEFAULT_IGNORED_PARAMS
+from requests_cache.policy import DEFAULT_IGNORED_PARAMS, CacheActions
 
 from enrich.errors import ConfigError
 
-from .transport import GuardedAdapter
+from .answers import ANSWER_STATUSES, is_answer
+from .errors import CacheUnusable
+from .retry import describe_exception
 
 API_KEY_HEADER = "x-api-key"
-CACHEABLE_STATUS = (200, 404)
 CACHE_NAMESPACE = "enrich-http"
-_DECODED = "_enrich_decoded_json"
+_STALE_BECAUSE = "_enrich_stale_because"
 
 # requests-cache compares header names case-sensitively when it redacts and builds keys, so the
 # exact spelling the client sends must be listed, besides the library's own defaults.
 SECRET_PARAMETERS = (*DEFAULT_IGNORED_PARAMS, API_KEY_HEADER)
 
 
-BIBTEX_ACCEPT = "application/x-bibtex, text/x-bibtex;q=0.9, text/plain;q=0.5"
-"""What a request for a BibTeX export sends as Accept; the cache recognises it by this."""
+def is_cacheable(response: requests.Response) -> bool:
+    """requests-cache's filter: a status that could answer the request must be an answer.
 
-
-def wants_bibtex(response: requests.Response) -> bool:
-    request = response.request
-    return request is not None and request.headers.get("Accept") == BIBTEX_ACCEPT
-
-
-def looks_like_bibtex(response: requests.Response) -> bool:
-    """A BibTeX body: not an HTML error or bot-check page, and starting with an entry."""
-    content_type = response.headers.get("Content-Type", "").lower()
-    if "html" in content_type:
-        return False
-    return response.content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"@"
-
-
-def looks_like_json(response: requests.Response) -> bool:
-    """A JSON body, judged by content type and first byte (DBLP's 429/bot-check pages are HTML)."""
-    content_type = response.headers.get("Content-Type", "").lower()
-    if "html" in content_type or "xml" in content_type:
-        return False
-    return response.content.lstrip()[:1] in (b"{", b"[")
-
-
-def decode_json(response: requests.Response) -> tuple[bool, Any]:
-    """(True, data) for a JSON body, (False, None) for anything else.
-
-    Decoded once per response: requests-cache runs the cache filter twice on each answer
-    (fresh or cached) and the client then reads it, and a 500-paper S2 batch is ~60 KB.
+    Other statuses must pass: a False here deletes the request's entry, and an error must
+    not destroy the expired answer that may stand in for it.
     """
-    known = response.__dict__.get(_DECODED)
-    if known is not None:
-        return known
-    decoded: tuple[bool, Any] = (False, None)
-    if looks_like_json(response):
-        with contextlib.suppress(ValueError, UnicodeDecodeError):
-            decoded = (True, response.json())
-    response.__dict__[_DECODED] = decoded
-    return decoded
+    return response.status_code not in ANSWER_STATUSES or is_answer(response)
 
 
-def is_usable(response: requests.Response) -> bool:
-    """The body is of the kind asked for: BibTeX for an export (a 404 is "no such record",
-    whatever its page says), JSON for everything else."""
-    if wants_bibtex(response):
-        return response.status_code == 404 or looks_like_bibtex(response)
-    return decode_json(response)[0]
-
-
-def _cache_filter(response: requests.Response) -> bool:
-    """Keep only usable answers. Other statuses must pass: a False here deletes the cached entry."""
-    return response.status_code not in CACHEABLE_STATUS or is_usable(response)
+def stale_because(response: requests.Response) -> str | None:
+    """Why an expired entry answered: the service's failure; None for any other answer."""
+    reason = response.__dict__.get(_STALE_BECAUSE)
+    return reason if isinstance(reason, str) else None
 
 
 class _SafeCacheMixin:
-    """Serialises cache access between threads and scrubs the key from redirect history.
+    """Serialises cache access between threads, scrubs the key from redirect history, and
+    turns a damaged store into one CacheUnusable.
 
     requests-cache's SQLite backend shares one sqlite3 connection between all threads
     (check_same_thread=False), reads without its lock and keeps one "in a transaction" flag for
@@ -98,43 +66,63 @@ class _SafeCacheMixin:
     connection must never be used by two threads at once. One lock around each cache operation
     (never held during network I/O) makes the client thread-safe on any build. requests-cache
     also redacts only the final request, not those of a redirect chain, which it stores too.
+    Once SQLite has failed, every later operation fails at once without touching it: a write
+    that failed mid-transaction would leave the next one waiting forever for its lock.
     """
 
     _access: threading.RLock
+    _where: str
+    _failed: sqlite3.Error | None
 
-    def _init_lock(self) -> None:
+    def _init_guard(self, where: str) -> None:
         self._access = threading.RLock()
+        self._where = where
+        self._failed = None
+
+    @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        with self._access:
+            if self._failed is not None:
+                raise CacheUnusable(self._where, self._failed)
+            try:
+                yield
+            except sqlite3.Error as error:
+                self._failed = error
+                raise CacheUnusable(self._where, error) from None
 
     def get_response(self, key: str, default: Any = None) -> Any:
-        with self._access:
+        with self._guarded():
             return super().get_response(key, default)  # type: ignore[misc]
 
     def save_response(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         for hop in (*response.history, response):
             if hop.request is not None and API_KEY_HEADER in hop.request.headers:
                 hop.request.headers[API_KEY_HEADER] = "REDACTED"
-        with self._access:
+        with self._guarded():
             super().save_response(response, *args, **kwargs)  # type: ignore[misc]
 
     def delete(self, *args: Any, **kwargs: Any) -> None:
-        with self._access:
+        with self._guarded():
             super().delete(*args, **kwargs)  # type: ignore[misc]
 
     def clear(self) -> None:
-        with self._access:
+        with self._guarded():
             super().clear()  # type: ignore[misc]
 
 
 class SafeSQLiteCache(_SafeCacheMixin, SQLiteCache):
     def __init__(self, db_path: str, **kwargs: Any) -> None:
-        super().__init__(db_path, **kwargs)
-        self._init_lock()
+        self._init_guard(db_path)
+        try:
+            super().__init__(db_path, **kwargs)
+        except sqlite3.Error as error:
+            raise CacheUnusable(db_path, error) from None
 
 
 class SafeMemoryCache(_SafeCacheMixin, BaseCache):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._init_lock()
+        self._init_guard("memory://")
 
 
 def _redis_cache(url: str) -> BaseCache:
@@ -149,7 +137,7 @@ def _redis_cache(url: str) -> BaseCache:
     class SafeRedisCache(_SafeCacheMixin, RedisCache):
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
-            self._init_lock()
+            self._init_guard(url)
 
     return SafeRedisCache(namespace=CACHE_NAMESPACE, connection=Redis.from_url(url))
 
@@ -169,9 +157,9 @@ def make_backend(cache_backend: str | None, cache_path: Any) -> BaseCache:
         file = Path(path).expanduser()
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
-            return SafeSQLiteCache(str(file))
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             raise ConfigError(f"cannot use {file} as the HTTP cache: {exc}") from None
+        return SafeSQLiteCache(str(file))
     if scheme in ("redis", "rediss", "unix"):
         return _redis_cache(spec)
     if scheme == "memory":
@@ -212,24 +200,39 @@ class KeySafeSession(CachedSession):
         if self.should_strip_auth(response.request.url, prepared_request.url):
             prepared_request.headers.pop(API_KEY_HEADER, None)
 
+    def _handle_error(self, cached_response: CachedResponse, actions: CacheActions) -> Any:
+        """stale-if-error, quietly: the expired entry answers, marked with why the service
+        failed (the client counts it), where requests-cache would log a warning with a stack
+        trace for each. Re-raised instead: a cache failure, and an entry that is no answer.
+
+        Called by requests-cache while it handles the failure, so the failure is current.
+        """
+        failure = sys.exc_info()[1]
+        usable = actions.is_usable(cached_response, error=True) and is_answer(cached_response)
+        if isinstance(failure, CacheUnusable) or not usable:
+            raise
+        reason = describe_exception(failure) if failure is not None else "the request failed"
+        cached_response.__dict__[_STALE_BECAUSE] = reason
+        return cached_response
+
 
 def build_session(
     *,
     backend: BaseCache,
     cache_days: int,
     offline: bool,
-    adapter: GuardedAdapter,
+    adapter: HTTPAdapter,
     user_agent: str,
 ) -> KeySafeSession:
     """A CachedSession whose network traffic goes through `adapter`."""
     session = KeySafeSession(
         backend=backend,
         expire_after=timedelta(days=cache_days),
-        allowable_codes=CACHEABLE_STATUS,
+        allowable_codes=ANSWER_STATUSES,
         allowable_methods=("GET", "POST"),
         ignored_parameters=SECRET_PARAMETERS,
         match_headers=False,
-        filter_fn=_cache_filter,
+        filter_fn=is_cacheable,
         # Offline: answer from the cache only, expired entries included; never connect.
         only_if_cached=offline,
         # When a service fails, an expired cached answer is better than none.

@@ -15,16 +15,20 @@ import requests
 from requests_cache import CachedResponse
 from tenacity import RetryCallState, Retrying, stop_after_attempt
 
-from .breaker import CircuitBreaker, CircuitOpenError
-from .cache import (
-    API_KEY_HEADER,
+from .answers import (
+    ANSWER_STATUSES,
+    ANYTHING,
     BIBTEX_ACCEPT,
-    build_session,
+    Expect,
+    UnsoundAnswer,
+    body_problem,
     decode_json,
-    looks_like_bibtex,
-    make_backend,
+    expecting,
+    is_answer,
     wants_bibtex,
 )
+from .breaker import CircuitBreaker, CircuitOpenError
+from .cache import API_KEY_HEADER, build_session, is_cacheable, make_backend, stale_because
 from .config import HttpConfig
 from .errors import NotCached, ServiceError, ServiceUnreachable
 from .ratelimit import Clock, RateLimiters, Sleep
@@ -47,7 +51,8 @@ _MAX_DETAIL = 160
 
 @dataclass(frozen=True)
 class JsonReply:
-    """A usable answer: 200, or 404 (a definitive "not found", cached like a result)."""
+    """An answer: a 200 of the shape the source expects, or a status it declared definitive
+    (404 "not found" unless it said otherwise), cached like a result."""
 
     status: int
     data: Any
@@ -99,12 +104,17 @@ class HttpClient:
         self._refreshed: set[str] = set()
         self._refreshed_lock = threading.Lock()
 
-    def get_json(self, service: str, url: str, params: Params = None) -> JsonReply:
-        return self._call(service, "GET", url, params=params)
+    def get_json(
+        self, service: str, url: str, params: Params = None, expect: Expect = ANYTHING
+    ) -> JsonReply:
+        """GET a JSON answer; anything `expect` does not accept is a ServiceError, uncached."""
+        return self._call(service, "GET", url, params=params, expect=expect)
 
-    def post_json(self, service: str, url: str, body: Any, params: Params = None) -> JsonReply:
+    def post_json(
+        self, service: str, url: str, body: Any, params: Params = None, expect: Expect = ANYTHING
+    ) -> JsonReply:
         """POST `body` as JSON; the answer is cached under the URL and the body."""
-        return self._call(service, "POST", url, params=params, body=body)
+        return self._call(service, "POST", url, params=params, body=body, expect=expect)
 
     def get_bibtex(self, service: str, url: str, params: Params = None) -> TextReply:
         """GET a BibTeX export; an HTML page where BibTeX was asked for is a ServiceError."""
@@ -133,6 +143,7 @@ class HttpClient:
         params: Params,
         body: Any = None,
         accept: str | None = None,
+        expect: Expect = ANYTHING,
     ) -> JsonReply:
         headers = {"Accept": accept} if accept else {}
         if service == "s2" and self.config.s2_api_key:
@@ -147,9 +158,9 @@ class HttpClient:
         if self.config.refresh and not self.config.offline:
             request_kwargs.update(self._refresh_mode(method, url, request_kwargs))
         try:
-            with calling_service(service):
+            with calling_service(service), expecting(expect):
                 response = self._send_with_retries(service, method, url, request_kwargs)
-            return self._reply(service, url, response)
+                return self._reply(service, url, response)
         except ServiceError as error:
             self._stats.add("not_cached" if isinstance(error, NotCached) else "failures", service)
             raise
@@ -226,6 +237,21 @@ class HttpClient:
                 seconds,
             )
 
+        def attempt() -> requests.Response:
+            try:
+                response = self._session.request(method, url, **request_kwargs)
+            except requests.exceptions.HTTPError as exc:
+                # requests-cache raises an error status when no expired entry can stand in
+                # for it: judged here like any other status.
+                if exc.response is None:
+                    raise
+                return exc.response
+            if getattr(response, "from_cache", False) and not is_cacheable(response):
+                # An entry that is no answer (an older version stored it): the cache filter
+                # has just deleted it, so asking again asks the service.
+                response = self._session.request(method, url, **request_kwargs)
+            return response
+
         retrying = Retrying(
             stop=stop_after_attempt(self.config.attempts),
             wait=wait,
@@ -235,9 +261,12 @@ class HttpClient:
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
         )
         try:
-            return retrying(self._session.request, method, url, **request_kwargs)
+            return retrying(attempt)
         except CircuitOpenError as exc:
             raise ServiceUnreachable(service, str(exc), url=_shown(url)) from None
+        except UnsoundAnswer as exc:
+            reason = self._redact(self._explain(exc.response))
+            raise ServiceError(service, reason, url=_shown(url), status=exc.status) from None
         except requests.exceptions.RequestException as exc:
             reason = self._redact(describe_exception(exc))
             if is_connect_failure(exc):
@@ -257,35 +286,33 @@ class HttpClient:
         )
         if self.config.offline and status == 504 and isinstance(response, CachedResponse):
             raise NotCached(service, "not in the cache (offline mode)", url=_shown(url))
+        if not is_answer(response):
+            raise ServiceError(
+                service, self._redact(self._explain(response)), url=_shown(url), status=status
+            )
+        if from_cache:
+            self._stats.add("cache_hits", service)
+        stale = stale_because(response)
+        if stale is not None:
+            self._stats.add_stale(service, stale)
         if wants_bibtex(response):
-            if status == 404 or (status == 200 and looks_like_bibtex(response)):
-                if from_cache:
-                    self._stats.add("cache_hits", service)
-                text = response.content.decode("utf-8", "replace") if status == 200 else ""
-                return JsonReply(status=status, data=text, from_cache=from_cache)
-        elif status in (200, 404):
-            is_json, data = decode_json(response)
-            if is_json:
-                if from_cache:
-                    self._stats.add("cache_hits", service)
-                return JsonReply(status=status, data=data, from_cache=from_cache)
-        raise ServiceError(
-            service, self._redact(self._explain(response)), url=_shown(url), status=status
-        )
+            text = response.content.decode("utf-8", "replace") if status == 200 else ""
+            return JsonReply(status=status, data=text, from_cache=from_cache)
+        return JsonReply(status=status, data=decode_json(response)[1], from_cache=from_cache)
 
     def _explain(self, response: requests.Response) -> str:
+        """Why `response` is no answer, in one line; call it in the request's `expecting`."""
         status = response.status_code
         label = f"HTTP {status} {response.reason or ''}".strip()
-        if status in (200, 404):
-            kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-            wanted = "BibTeX" if wants_bibtex(response) else "JSON"
-            return f"{label} answered with {kind}, not {wanted} (an error or bot-check page?)"
+        attempts = self.config.attempts
+        after = f" after {attempts} attempt{'s' if attempts > 1 else ''}"
+        problem = body_problem(response) if status in ANSWER_STATUSES else None
+        if problem is not None:
+            return f"{label} {problem}" + (f" ({after.strip()})" if status == 200 else "")
         if status in RETRYABLE_STATUS:
-            attempts = self.config.attempts
-            suffix = f" after {attempts} attempt{'s' if attempts > 1 else ''}"
             if status == 429:
-                return f"rate limited ({label}){suffix}"
-            return f"{label}{suffix}"
+                return f"rate limited ({label}){after}"
+            return f"{label}{after}"
         detail = _error_detail(response)
         explained = f"{label}: {detail}" if detail else label
         sent_key = response.request is not None and API_KEY_HEADER in response.request.headers

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from enrich.errors import EnrichError, ExitCode
+import sqlite3
+
+from enrich.errors import ConfigError, EnrichError, ExitCode
+
+_DAMAGE = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+"""SQLite's names for a file that is damaged or not a database at all (extended codes too)."""
 
 
 class ServiceError(EnrichError):
@@ -32,3 +37,20 @@ class NotCached(ServiceError):
     """Offline mode, and the request is not in the cache: 'not cached', not a failure."""
 
     exit_code = ExitCode.INCOMPLETE
+
+
+class CacheUnusable(ConfigError):
+    """The HTTP cache cannot be read or written: a damaged file, one that is not SQLite, ...
+
+    A ConfigError (exit 2), deliberately not a ServiceError: it concerns every request of the
+    run, so no lookup may take it for one paper's failure. The message names the file.
+    """
+
+    def __init__(self, where: str, error: sqlite3.Error) -> None:
+        self.where = where
+        self.damaged = getattr(error, "sqlite_errorname", "").startswith(_DAMAGE)
+        if self.damaged:
+            message = f"the HTTP cache {where} is damaged ({error}): delete it and run again"
+        else:
+            message = f"the HTTP cache {where} cannot be used ({error})"
+        super().__init__(message)

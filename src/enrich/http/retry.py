@@ -1,7 +1,8 @@
 """Which failures are worth another try, and how long to wait before it.
 
-Retried: connection errors, timeouts, dropped connections, SSL EOF, and HTTP 429, 500, 502, 503,
-504. Never retried: other 4xx (asking again gives the same answer), certificate-verification
+Retried: connection errors, timeouts, dropped connections, SSL EOF, HTTP 429, 500, 502, 503,
+504, and a 200 that is no answer (HTML, a damaged body, JSON of the wrong shape: answers.py).
+Never retried: other 4xx (asking again gives the same answer), certificate-verification
 failures (a local CA-bundle problem, apis.md 2.7) and hosts whose circuit is open.
 """
 
@@ -18,6 +19,7 @@ from email.utils import parsedate_to_datetime
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from .answers import UnsoundAnswer
 from .breaker import CircuitOpenError
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -64,6 +66,8 @@ def is_certificate_failure(exc: BaseException) -> bool:
 
 
 def is_retryable_exception(exc: BaseException) -> bool:
+    if isinstance(exc, UnsoundAnswer):
+        return exc.retryable
     if isinstance(exc, CircuitOpenError) or is_certificate_failure(exc):
         return False
     return isinstance(
@@ -107,8 +111,10 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def describe_exception(exc: BaseException) -> str:
     """A short reason for an error message (no URL, headers or stack)."""
-    if isinstance(exc, CircuitOpenError):
+    if isinstance(exc, CircuitOpenError | UnsoundAnswer):
         return str(exc)
+    if isinstance(exc, requests.exceptions.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code} {exc.response.reason or ''}".strip()
     if is_certificate_failure(exc):
         return "TLS certificate verification failed (check the CA bundle, e.g. REQUESTS_CA_BUNDLE)"
     for inner in _chain(exc):

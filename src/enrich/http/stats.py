@@ -24,6 +24,10 @@ class HttpStats:
     failures: Mapping[str, int] = field(default_factory=dict)  # calls that raised ServiceError
     not_cached: Mapping[str, int] = field(default_factory=dict)  # offline misses
     unreachable_hosts: tuple[str, ...] = ()  # hosts whose circuit opened
+    stale: Mapping[str, int] = field(default_factory=dict)
+    """Answers from an expired cache entry because the service failed (counted in cache_hits)."""
+    stale_errors: Mapping[str, str] = field(default_factory=dict)
+    """Why the service failed, the first time an expired entry answered for it."""
 
     @property
     def total_requests(self) -> int:
@@ -37,17 +41,25 @@ class HttpStats:
 class StatsRecorder:
     """Thread-safe counters behind HttpClient.stats."""
 
-    _KINDS = ("requests", "cache_hits", "retries", "throttled", "failures", "not_cached")
+    _KINDS = ("requests", "cache_hits", "retries", "throttled", "failures", "not_cached", "stale")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counters: dict[str, Counter[str]] = {kind: Counter() for kind in self._KINDS}
+        self._stale_errors: dict[str, str] = {}
 
     def add(self, kind: str, service: str) -> None:
         with self._lock:
             self._counters[kind][service] += 1
 
+    def add_stale(self, service: str, reason: str) -> None:
+        """An expired entry answered because the service failed for `reason`."""
+        with self._lock:
+            self._counters["stale"][service] += 1
+            self._stale_errors.setdefault(service, reason)
+
     def snapshot(self, unreachable_hosts: tuple[str, ...]) -> HttpStats:
         with self._lock:
             counts = {kind: _frozen(counter) for kind, counter in self._counters.items()}
-        return HttpStats(**counts, unreachable_hosts=unreachable_hosts)
+            reasons = MappingProxyType(dict(self._stale_errors))
+        return HttpStats(**counts, unreachable_hosts=unreachable_hosts, stale_errors=reasons)

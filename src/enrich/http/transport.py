@@ -2,7 +2,8 @@
 
 requests-cache calls the transport adapter only when it must go to the network, so putting the
 circuit breaker and the rate limiter here means cache hits never wait and never count as requests,
-while revalidations and retries do.
+while revalidations and retries do. An answer of the wrong kind is refused here too, before
+requests-cache can store it or prefer it to an expired entry that could still answer.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
+from .answers import refuse_unsound
 from .breaker import CircuitBreaker, CircuitOpenError
 from .ratelimit import RateLimiters
 from .retry import describe_exception, is_certificate_failure, is_connect_failure
@@ -88,4 +90,5 @@ class GuardedAdapter(HTTPAdapter):
             limiter.throttled(self._retry_after(response))
         elif response.status_code < 500:
             limiter.succeeded()
+        refuse_unsound(response)
         return response

@@ -1,18 +1,23 @@
 """Semantic Scholar (Academic Graph v1): batch lookup by identifier, title search.
 
 Papers already identified (by DBLP) are fetched in as few calls as the batch
-endpoint allows; only a paper S2 cannot be asked about by identifier costs a title
-lookup of its own. A paper found by title brings its DOI, arXiv id and DBLP key
-along in `externalIds`, so S2 alone can stand in for DBLP when DBLP is down.
+endpoint allows; only a paper S2 cannot be asked about by a documented identifier
+(one known by its DBLP key alone: S2 does not resolve `DBLP:` ids, apis.md §2.3)
+costs a title lookup of its own. A paper found by title brings its DOI, arXiv id and
+DBLP key along in `externalIds`, so S2 alone can stand in for DBLP when DBLP is down.
+Each request declares the answer it can read (enrich.http.Expect): anything else is
+a failure, retried and never cached, rather than "S2 knows nothing".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
-from enrich.http import HttpClient, ServiceError
+from enrich.http import Expect, HttpClient, ServiceError
+from enrich.http.answers import any_body, describe, not_objects
 from enrich.models import Author, Candidate, Entry, EntryType, Identifiers
 from enrich.sources.base import KnownPaper, PartialFetch, Source
 from enrich.text import page_range
@@ -23,7 +28,7 @@ GRAPH = "/graph/v1"
 BATCH_LIMIT = 500
 """The documented maximum number of ids in one POST /paper/batch."""
 NO_VALID_IDS = "No valid paper ids given"
-"""S2's 400 for a batch none of whose ids it knows (../shared/fixtures/real-responses)."""
+"""S2's 400 for a batch none of whose ids it knows (apis.md §2.3)."""
 FIELDS = (
     "paperId",
     "corpusId",
@@ -47,10 +52,10 @@ def title_query(title: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", title.strip().rstrip(".")).split())
 
 
-def paper_id(paper: KnownPaper, dblp_ids: bool = False) -> str | None:
+def paper_id(paper: KnownPaper) -> str | None:
     """The batch id to ask S2 by, most direct first; None when S2 cannot be asked.
 
-    `DBLP:` is not a documented id type (apis.md §2.3), so it is used only on request.
+    Never `DBLP:`: it is not a documented id type and S2 does not resolve it (apis.md §2.3).
     """
     ids = paper.ids
     if ids.s2:
@@ -61,9 +66,45 @@ def paper_id(paper: KnownPaper, dblp_ids: bool = False) -> str | None:
         return f"DOI:{paper.doi}"
     if ids.arxiv:
         return f"ARXIV:{ids.arxiv}"
-    if dblp_ids and ids.dblp:
-        return f"DBLP:{ids.dblp}"
     return None
+
+
+def batch_shape(data: Any, sent: int) -> str | None:
+    """What keeps a batch answer from being one paper object or null per id sent, in order."""
+    if not isinstance(data, list):
+        return f"the batch answer is {describe(data)}, not a list"
+    if len(data) != sent:
+        return f"the batch answer holds {len(data)} entries for the {sent} ids sent"
+    return not_objects(data, "the batch answer", nulls=True)
+
+
+def knows_none(body: Any) -> bool:
+    """S2's 400 "No valid paper ids given": none of the batch's ids is known, an answer."""
+    return isinstance(body, Mapping) and NO_VALID_IDS in str(body.get("error") or "")
+
+
+def papers_shape(payload: Any, required: bool) -> str | None:
+    """What keeps a match (`required`: one `data` list) or search answer (a zero-result search
+    has no `data`, apis.md §2.5) from being an object with a list of paper objects."""
+    if not isinstance(payload, dict):
+        return f"the answer is {describe(payload)}, not an object"
+    if "data" not in payload and not required:
+        return None
+    data = payload.get("data")
+    if not isinstance(data, list):
+        return f"data is {describe(data)}, not a list"
+    return not_objects(data, "data")
+
+
+MATCH_ANSWER = Expect(shape=partial(papers_shape, required=True), answers={404: any_body})
+"""The title match: one paper, or 404 "Title match not found"."""
+SEARCH_ANSWER = Expect(shape=partial(papers_shape, required=False), answers={})
+"""The relevance search: a 200 only; a 404 there is a wrong URL, not "no paper"."""
+
+
+def batch_answer(sent: int) -> Expect:
+    """A batch of `sent` ids: one entry per id, or the 400 saying S2 knows none of them."""
+    return Expect(shape=partial(batch_shape, sent=sent), answers={400: knows_none})
 
 
 def _int(value: Any) -> int | None:
@@ -157,7 +198,6 @@ class S2Source(Source):
         batch_size: int = BATCH_LIMIT,
         abstracts: bool = False,
         search_limit: int = 5,
-        dblp_ids: bool = False,
     ) -> None:
         super().__init__(client, base_url)
         if not 1 <= batch_size <= BATCH_LIMIT:
@@ -165,7 +205,6 @@ class S2Source(Source):
         self.batch_size = batch_size
         self.fields = ",".join((*FIELDS, "abstract") if abstracts else FIELDS)
         self.search_limit = search_limit
-        self.dblp_ids = dblp_ids
 
     def find(self, entry: Entry) -> list[Candidate]:
         """The title match; when S2 has none, the first few relevance-search hits."""
@@ -173,79 +212,54 @@ class S2Source(Source):
         if not query:
             return []
         params = {"query": query, "fields": self.fields}
-        reply = self.client.get_json(self.name, self._url("/paper/search/match"), params)
+        url = self._url("/paper/search/match")
+        reply = self.client.get_json(self.name, url, params, expect=MATCH_ANSWER)
         if reply.status == 200:
             return self._papers(reply.data)
-        # The client answers only 200 or 404: a 404 is "Title match not found".
+        # 404, "Title match not found": the first few relevance-search hits instead.
+        search = {**params, "limit": self.search_limit}
         reply = self.client.get_json(
-            self.name, self._url("/paper/search"), {**params, "limit": self.search_limit}
+            self.name, self._url("/paper/search"), search, expect=SEARCH_ANSWER
         )
-        if reply.status != 200:
-            raise ServiceError(
-                "s2", f"HTTP {reply.status} from the paper search", status=reply.status
-            )
         return self._papers(reply.data)
 
     def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:
         """One POST /paper/batch per `batch_size` askable papers; papers without an
-        identifier S2 understands are not sent and come back None.
-
-        `DBLP:` ids travel in batches of their own: should S2 refuse them (400), only
-        those papers come back None, and no more are sent for the rest of the run.
-        """
+        identifier S2 understands are not sent and come back None."""
         results: list[Candidate | None] = [None] * len(papers)
-        wanted = [(i, paper_id(p, self.dblp_ids)) for i, p in enumerate(papers)]
+        wanted = [(i, paper_id(p)) for i, p in enumerate(papers)]
         askable = [(i, pid) for i, pid in wanted if pid is not None]
-        documented = [(i, pid) for i, pid in askable if not pid.startswith("DBLP:")]
-        by_dblp_key = [(i, pid) for i, pid in askable if pid.startswith("DBLP:")]
         failure: ServiceError | None = None
         failed: set[int] = set()
-        for group in (documented, by_dblp_key):
-            for start in range(0, len(group), self.batch_size):
-                if group is by_dblp_key and not self.dblp_ids:
-                    break  # refused earlier in this run
-                chunk = group[start : start + self.batch_size]
-                try:
-                    answers = self._ask(chunk)
-                except ServiceError as error:  # one batch failing costs only its papers
-                    failure = error
-                    failed.update(i for i, _ in chunk)
-                    continue
-                for i, raw in zip((i for i, _ in chunk), answers, strict=True):
-                    results[i] = parse_paper(raw)
+        for start in range(0, len(askable), self.batch_size):
+            chunk = askable[start : start + self.batch_size]
+            try:
+                answers = self._batch([pid for _, pid in chunk])
+            except ServiceError as error:  # one batch failing costs only its papers
+                failure = error
+                failed.update(i for i, _ in chunk)
+                continue
+            for (i, _), raw in zip(chunk, answers, strict=True):
+                results[i] = parse_paper(raw)
         if failure is not None:
             raise PartialFetch(failure, results, failed)
         return results
 
-    def _ask(self, chunk: list[tuple[int, str]]) -> list[Any]:
-        """One batch; S2's 400 "No valid paper ids given" (it knows none of them) is an
-        answer, every id unknown, not a failure."""
-        ids = [pid for _, pid in chunk]
-        try:
-            return self._batch(ids)
-        except ServiceError as error:
-            if error.status != 400:
-                raise
-            if ids[0].startswith("DBLP:"):
-                self.dblp_ids = False  # S2 does not take DBLP keys: stop offering them
-            elif NO_VALID_IDS not in error.reason:
-                raise
-            return [None] * len(ids)
-
     def _batch(self, ids: list[str]) -> list[Any]:
+        """One batch's entries; S2's 400 "No valid paper ids given" (it knows none of them)
+        is an answer, every id unknown, cached like one."""
         reply = self.client.post_json(
-            self.name, self._url("/paper/batch"), {"ids": ids}, {"fields": self.fields}
+            self.name,
+            self._url("/paper/batch"),
+            {"ids": ids},
+            {"fields": self.fields},
+            expect=batch_answer(len(ids)),
         )
-        if reply.status != 200 or not isinstance(reply.data, list) or len(reply.data) != len(ids):
-            raise ServiceError(
-                "s2", f"the batch answer does not hold one entry per id ({len(ids)} sent)"
-            )
-        return reply.data
+        return reply.data if reply.status == 200 else [None] * len(ids)
 
-    def _papers(self, payload: Any) -> list[Candidate]:
+    def _papers(self, payload: Mapping[str, Any]) -> list[Candidate]:
         """`data` of a match or search answer; zero-result searches omit `data`."""
-        data = payload.get("data") if isinstance(payload, Mapping) else None
-        papers = (parse_paper(raw) for raw in (data or []))
+        papers = (parse_paper(raw) for raw in payload.get("data") or [])
         return [paper for paper in papers if paper is not None]
 
     def _url(self, path: str) -> str:

@@ -16,6 +16,7 @@ from enrich.models import Candidate, Entry
 from enrich.sources.base import KnownPaper, Source
 from enrich.sources.dblp.export import STANDARD_FORMAT, export_path, parse_export
 from enrich.sources.dblp.search import (
+    SEARCH_ANSWER,
     SEARCH_PATH,
     is_corr_key,
     parse_author,
@@ -73,9 +74,11 @@ class DblpSource(Source):
     def search(self, query: str) -> list[Candidate]:
         """One publication search; tries the next host when one keeps failing."""
         params = {"q": query, "format": "json", "h": self.hits, "c": 0}
-        reply = self._ask(lambda base: self.client.get_json(self.name, base + SEARCH_PATH, params))
-        if reply.status != 200:
-            raise ServiceError("dblp", f"HTTP {reply.status}", url=SEARCH_PATH, status=reply.status)
+        reply = self._ask(
+            lambda base: self.client.get_json(
+                self.name, base + SEARCH_PATH, params, expect=SEARCH_ANSWER
+            )
+        )
         return parse_hits(reply.data)
 
     def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:

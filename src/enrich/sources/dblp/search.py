@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from enrich.http import ServiceError
+from enrich.http import Expect, ServiceError
+from enrich.http.answers import describe
 from enrich.models import Author, Candidate, EntryType, Identifiers
 from enrich.text import fold_to_ascii
 
@@ -178,14 +179,44 @@ def parse_hit(info: Mapping[str, Any]) -> Candidate | None:
     )
 
 
+def answer_shape(payload: Any) -> str | None:
+    """What keeps a search answer from being DBLP's envelope; None when it is one.
+
+    `{"result": {"hits": {...}}}`, where `hits.hit`, when there (zero hits have none), is a
+    list of hits or one bare hit (apis.md §1.6 #9, #10), each an object with an `info` object.
+    """
+    if not isinstance(payload, dict):
+        return f"the answer is {describe(payload)}, not an object"
+    result = payload.get("result")
+    if not isinstance(result, dict):
+        return f"result is {describe(result)}, not an object"
+    hits = result.get("hits")
+    if not isinstance(hits, dict):
+        return f"result.hits is {describe(hits)}, not an object"
+    if "hit" not in hits:
+        return None
+    hit = hits["hit"]
+    if not isinstance(hit, list | dict):
+        return f"result.hits.hit is {describe(hit)}, not a list of hits"
+    for number, item in enumerate(_as_list(hit)):
+        info = item.get("info") if isinstance(item, dict) else None
+        if not isinstance(info, dict):
+            what = f"its info is {describe(info)}" if isinstance(item, dict) else describe(item)
+            return f"result.hits.hit[{number}] is not a hit with an info object ({what})"
+    return None
+
+
+SEARCH_ANSWER = Expect(shape=answer_shape, answers={})
+"""A search answers 200 with DBLP's envelope; a 404 is a wrong URL, not "no hits"."""
+
+
 def parse_hits(payload: Any) -> list[Candidate]:
     """Every hit of a search answer; [] when `hits` has no `hit` (zero results).
 
-    Raises ServiceError when the body is not DBLP's `{"result": {"hits": ...}}`.
+    Raises ServiceError when the body is not DBLP's envelope (answer_shape).
     """
-    result = payload.get("result") if isinstance(payload, dict) else None
-    hits = result.get("hits") if isinstance(result, dict) else None
-    if not isinstance(hits, dict):
-        raise ServiceError("dblp", "the search answer has no result.hits; not a DBLP reply")
-    infos = (hit.get("info") for hit in _as_list(hits.get("hit")) if isinstance(hit, dict))
-    return [c for c in (parse_hit(info) for info in infos if isinstance(info, dict)) if c]
+    problem = answer_shape(payload)
+    if problem is not None:
+        raise ServiceError("dblp", f"the search answer is not DBLP's: {problem}")
+    hits = payload["result"]["hits"]
+    return [c for c in (parse_hit(hit["info"]) for hit in _as_list(hits.get("hit"))) if c]
