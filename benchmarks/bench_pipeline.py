@@ -39,13 +39,13 @@ alone is therefore asked by title. Three runs:
    after. An export is one more DBLP request per matched paper, so DBLP's limiter, not
    S2's, sets the floor: about 2 x papers / r_dblp.
    Targets: wall time <= 1.2 x floor; DBLP requests (searches + exports) <= 2.1 per paper
-   of the list; S2 requests <= 0.3 per paper (its batch is shared by 500 papers, so what
-   it costs is the title lookups of papers it cannot be asked about by identifier: every
-   paper with neither a DOI nor an arXiv id, an OSDI paper or a synthetic record, costs
-   one; the target dates from when DBLP keys were sent instead, and is kept). The
-   total per paper (issue 3's figure, once <= 1.2 when DBLP was only searched) is held to
-   the sum of the two, 2.1 + 0.3 = 2.4. Printed: the requests by endpoint (DBLP search,
-   DBLP export, S2 batch, S2 match, S2 search) and by reason.
+   of the list; S2 requests <= 1.01 per paper. S2 answers like the real one (apis.md
+   §2.3: no `DBLP:` ids), so its batch, shared by 500 papers, covers only the papers with a
+   DOI or an arXiv id, and every other paper (an OSDI paper, a synthetic record) costs one
+   title match: at most one S2 request per paper plus the batches. On the shipped list that
+   is about 0.72 (69 of 97 papers have neither id); on the 5,000 synthetic titles, 1.0.
+   The total per paper is held to the sum of the two, 2.1 + 1.01. Printed: the requests by
+   endpoint (DBLP search, DBLP export, S2 batch, S2 match, S2 search) and by reason.
    Measured both ways, from the same run's journal, without a target: what DBLP's record
    XML (`/rec/{key}.xml`) would cost instead of the BibTeX export. The XML has no
    proceedings title, publisher or editors, only a `<crossref>` to the proceedings record,
@@ -126,7 +126,7 @@ DEFAULT_RATES = {s: HttpConfig(s2_api_key=PLACEHOLDER_KEY).rate_for(s) for s in 
 TARGETS = {
     "floor_ratio": 1.2,
     "dblp_per_paper": 2.1,  # searches + exports
-    "s2_per_paper": 0.3,
+    "s2_per_paper": 1.01,  # one title match per paper without a DOI or arXiv id, + batches
     "warm_seconds": 1.0,
 }
 TARGETS["requests_per_paper"] = TARGETS["dblp_per_paper"] + TARGETS["s2_per_paper"]
