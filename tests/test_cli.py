@@ -184,7 +184,7 @@ def test_run_only_one_paper_matches_and_exits_0(emulator, tmp_path):
         "mlsys-reading-list.csv",
         "mlsys-reading-list.html",
         "mlsys-reading-list.json",
-        "review.md",
+        "mlsys-reading-list.review.md",
     ]
     bib = (out / "mlsys-reading-list.bib").read_text("utf-8")
     assert "kwon2023efficient" in bib and "10.1145/3600006.3613165" in bib
@@ -364,7 +364,7 @@ def test_a_damaged_previous_json_is_one_line_and_exit_2_before_any_request(
     [
         (lambda out: out.write_bytes(b""), "{out}: is a file, not a folder"),
         (lambda out: (out / "small.bib").mkdir(parents=True), "{out}/small.bib: is a folder; enrich writes a file of that name there"),
-        (lambda out: (out / "review.md").mkdir(parents=True), "{out}/review.md: is a folder; enrich writes a file of that name there"),
+        (lambda out: (out / "small.review.md").mkdir(parents=True), "{out}/small.review.md: is a folder; enrich writes a file of that name there"),
     ],
 )  # fmt: skip
 def test_an_output_folder_that_cannot_take_the_outputs_fails_before_any_request(
@@ -417,3 +417,11 @@ def test_a_signal_stops_a_run_with_one_line_and_leaves_the_outputs_whole(
     assert stderr.splitlines() == [line]
     assert stdout == ""
     assert outputs_of(out) == before  # nothing half-written, no temporary file
+
+
+def test_review_help_names_its_options():
+    result = run_enrich("review", "--help")
+    assert result.returncode == 0
+    for option in ("--out", "--overrides", "--init", "--format", "INPUT"):
+        assert option in result.stdout, option
+    assert "review" in run_enrich("--help").stdout

@@ -10,6 +10,7 @@ record a failed source had given fields to is marked stale, and the run says a s
 from __future__ import annotations
 
 import dataclasses
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -25,6 +26,7 @@ from enrich.errors import ExitCode
 from enrich.http import HttpConfig
 from enrich.models import EnrichedRecord
 from enrich.pipeline import RunOptions, RunReport, read_inputs, run
+from http_testkit import expire_all
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "data" / "raw" / "mlsys-reading-list.md"
@@ -177,3 +179,29 @@ def test_a_bad_night_loses_nothing_and_says_what_it_kept(bad_night, good: Path, 
         if now.stale:
             assert now.failures, (name, then.key)
     assert any(record.stale for record in report.records) == bool(failing), name
+
+
+def test_expired_answers_standing_in_during_an_outage_are_said_once_per_service(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    """A month later both services are down: the expired cache answers every lookup, the
+    bibliography is the same, and the run says, once per service, that it is an outage."""
+    with Emulator() as emulator:
+        url = emulator.url
+        good = run(read_inputs([SHIPPED]), options(url, url, tmp_path))
+    assert expire_all(tmp_path / "cache.sqlite") > 97
+    before = (tmp_path / "out" / f"{STEM}.bib").read_bytes()
+    port = int(url.rsplit(":", 1)[1])
+    down = Faults(probability=1.0, kinds=("503",))
+    with caplog.at_level("INFO"), Emulator(faults=down, port=port):
+        report = run(read_inputs([SHIPPED]), options(url, url, tmp_path))
+    assert report.exit_code == ExitCode.UNREACHABLE
+    assert set(report.service_errors) == {"dblp", "s2"}
+    for reason in report.service_errors.values():
+        assert reason.endswith("expired cached answers used instead"), reason
+    assert report.http.stale["dblp"] > 97 and report.http.stale["s2"] > 0
+    assert [data(r) for r in report.records] == [data(r) for r in good.records]
+    assert (tmp_path / "out" / f"{STEM}.bib").read_bytes() == before
+    # the library's stale-if-error warnings, each with its stack frames, are not shown
+    shown = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert not [r for r in shown if r.exc_info or r.name.startswith("requests_cache")]

@@ -19,9 +19,9 @@ from enrich.emit.files import JOURNAL_NAME, prepare_folder, recover, write_files
 from enrich.errors import Interrupted, OutputError
 from enrich.pipeline import RunOptions, emit_again, read_inputs
 
-NAMES = ("list.bib", "list.csv", "list.json", "list.csl.json", "review.md")
+NAMES = ("list.bib", "list.csv", "list.json", "list.csl.json", "list.review.md")
 OLD = {name: f"old {name}\n".encode() for name in NAMES[:4]}
-"""The previous run's set: four files (its review.md was never written)."""
+"""The previous run's set: four files (its review was never written)."""
 NEW = {name: f"new {name}\n".encode() for name in NAMES}
 
 
@@ -62,7 +62,7 @@ def test_a_set_replaces_every_file_and_keeps_modes(folder: Path) -> None:
     write_files(new_set(folder))
     assert contents(folder) == NEW
     assert (folder / "list.csv").stat().st_mode & 0o777 == 0o664  # an existing file's mode
-    assert (folder / "review.md").stat().st_mode & 0o777 == 0o644  # a new file's
+    assert (folder / "list.review.md").stat().st_mode & 0o777 == 0o644  # a new file's
 
 
 @pytest.mark.parametrize("call", [1, 2, 3, 4, 5])
@@ -122,13 +122,13 @@ def test_a_commit_killed_between_renames_is_rolled_back_by_the_next_run(
 def test_a_commit_killed_after_its_last_rename_is_rolled_back_whole(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Killed before the journal is gone: review.md, new in this set, goes too."""
+    """Killed before the journal is gone: list.review.md, new in this set, goes too."""
     with monkeypatch.context() as patch:
         # the folder is synced after staging, after the journal, then after the renames
         patch.setattr(files, "_sync_folder", failing_on(3, files._sync_folder, Killed()))
         with pytest.raises(Killed):
             write_files(new_set(folder))
-    assert contents(folder)["review.md"] == NEW["review.md"]
+    assert contents(folder)["list.review.md"] == NEW["list.review.md"]
     recover(folder)
     assert contents(folder) == OLD
 
@@ -240,7 +240,7 @@ def test_leftovers_of_enrich_and_only_those_are_removed(folder: Path) -> None:
         ("out is a file", "out", "out: is a file, not a folder"),
         ("parent is a file", "parent/out", "parent/out: cannot be created: {tmp}/parent is a file, not a folder"),
         ("an output is a folder", "out", "out/list.bib: is a folder; enrich writes a file of that name there"),
-        ("review.md is a folder", "out", "out/review.md: is a folder; enrich writes a file of that name there"),
+        ("the review is a folder", "out", "out/list.review.md: is a folder; enrich writes a file of that name there"),
     ],
 )  # fmt: skip
 def test_an_output_folder_that_cannot_take_the_outputs_is_one_clear_error(
@@ -252,7 +252,7 @@ def test_an_output_folder_that_cannot_take_the_outputs_is_one_clear_error(
     elif layout == "parent is a file":
         out.parent.write_bytes(b"")
     else:
-        (out / ("list.bib" if layout == "an output is a folder" else "review.md")).mkdir(
+        (out / ("list.bib" if layout == "an output is a folder" else "list.review.md")).mkdir(
             parents=True
         )
     with pytest.raises(OutputError) as raised:
@@ -294,7 +294,8 @@ def two_lists(tmp_path: Path) -> tuple[RunOptions, list[Path], dict[str, bytes]]
         path.write_text("- [SOSP '23] Efficient Memory Management ...\n", encoding="utf-8")
         write_outputs(records, path, out)
         inputs.append(path)
-    (out / "review.md").write_bytes(b"old review\n")
+    for name in ("a", "b"):
+        (out / f"{name}.review.md").write_bytes(b"old review\n")
     return RunOptions(out_dir=out, overrides=tmp_path / "overrides.csv"), inputs, contents(out)
 
 
@@ -303,10 +304,10 @@ def test_emit_writes_every_list_and_the_review_as_one_set(
 ) -> None:
     options, inputs, before = two_lists
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    monkeypatch.setattr(files.os, "write", failing_on(9, os.write, full))  # b.csl.json, 9th of 11
+    monkeypatch.setattr(files.os, "write", failing_on(9, os.write, full))  # b.csl.json, 9th of 12
     with pytest.raises(OutputError, match=r"b\.csl\.json: cannot be written \(No space left"):
         emit_again(read_inputs(inputs), options)
-    assert contents(options.out_dir) == before  # a.md's outputs and review.md are old too
+    assert contents(options.out_dir) == before  # a.md's outputs and both reviews are old too
 
 
 def test_emit_through_the_command_line_on_a_full_disk_is_one_line_and_exit_2(

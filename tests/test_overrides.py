@@ -7,11 +7,20 @@ from pathlib import Path
 import pytest
 
 from enrich.errors import InputError
-from enrich.overrides import find_override, parse_overrides, read_overrides
+from enrich.overrides import (
+    HEADER,
+    OverridesFile,
+    append_overrides,
+    find_override,
+    inspect_overrides,
+    parse_overrides,
+    read_overrides,
+    start_overrides,
+)
 from fixture_records import dblp, entry
 
 GOOD = """title,key,dblp_key,doi,s2_id,action
-# settled by hand after reading review.md
+# settled by hand after reading the review report
 Orca: A Distributed Serving System for Transformer-Based Language Generation Tasks,,\
 conf/osdi/YuJKKC22,,,pin
 "Paella: Low-latency Model Serving with Virtualized GPU Scheduling",,,\
@@ -92,3 +101,106 @@ def test_pins_matches_key_doi_and_s2_ids() -> None:
     )
     assert not orca.pins(dblp("Orca", "OSDI", 2022, "conf/osdi/ExampleOther22"))
     assert not horovod.pins(dblp("Horovod", "CoRR", 2018, "journals/corr/ExampleSergeev18"))
+
+
+@pytest.mark.parametrize(
+    ("text", "columns", "problem"),
+    [
+        (None, None, None),
+        ("", None, None),
+        ("\n# only a comment\n\n", None, None),
+        (HEADER + "\n", ("title", "key", "dblp_key", "doi", "s2_id", "action"), None),
+        ("\ufeffTitle, Action\r\nOrca,skip\r\n", ("title", "action"), None),
+        ("title,venue\n", None, "overrides.csv:1: unknown column 'venue'"),
+    ],
+)
+def test_inspect_reads_the_header_a_new_line_must_fit(
+    tmp_path: Path, text: str | None, columns: tuple[str, ...] | None, problem: str | None
+) -> None:
+    path = tmp_path / "overrides.csv"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    shape = inspect_overrides(path)
+    assert shape.columns == columns
+    assert (shape.problem is None) == (problem is None)
+    assert problem is None or problem in (shape.problem or "")
+
+
+LINES = [
+    (None, {"title": "Orca", "dblp_key": "conf/osdi/YuJKKC22", "action": "pin"}, "Orca,,conf/osdi/YuJKKC22,,,pin"),
+    (("action", "title"), {"title": "Orca, Revisited", "action": "skip"}, 'skip,"Orca, Revisited"'),
+    (("title", "action"), {"title": 'The "Example" Title', "action": "skip"}, '"The ""Example"" Title",skip'),
+    (("title", "action"), {"title": "Orca", "dblp_key": "conf/osdi/YuJKKC22", "action": "pin"}, None),
+    (("title", "action"), {"title": "# Example Hash Title", "action": "skip"}, None),
+    (("action", "title"), {"title": "# Example Hash Title", "action": "skip"}, "skip,# Example Hash Title"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("columns", "values", "line"), LINES)
+def test_a_line_fits_the_files_columns_or_is_none(columns, values, line) -> None:
+    shape = OverridesFile("data/overrides.csv", columns)
+    assert shape.line(values) == line
+    if line is not None:
+        header = ",".join(columns or ()) or HEADER
+        (override,) = parse_overrides(f"{header}\n{line}\n", "data/overrides.csv")
+        assert override.title == values["title"] and override.action == values["action"]
+
+
+def test_lacks_names_the_missing_columns() -> None:
+    shape = OverridesFile("data/overrides.csv", ("title", "action"))
+    assert shape.lacks({"title": "Orca", "dblp_key": "conf/osdi/YuJKKC22", "doi": ""}) == [
+        "dblp_key"
+    ]
+
+
+def test_start_writes_the_header_and_never_replaces_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "overrides.csv"
+    start_overrides(path)
+    assert path.read_text(encoding="utf-8") == HEADER + "\n"
+    path.write_text(HEADER + "\nOrca,,,,,skip\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"overrides\.csv: already exists; its rows are kept"):
+        start_overrides(path)
+    assert path.read_text(encoding="utf-8") == HEADER + "\nOrca,,,,,skip\n"
+
+
+def test_append_starts_a_missing_file_with_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.csv"
+    origins = append_overrides(path, [{"title": "Orca, Revisited", "action": "skip"}])
+    assert origins == [f"{path}:2"]
+    assert path.read_text(encoding="utf-8") == HEADER + '\n"Orca, Revisited",,,,,skip\n'
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("\ufefftitle,action\r\nHorovod,skip", "\ufefftitle,action\r\nHorovod,skip\r\nOrca,skip\r\n"),
+        ("title,action\n# a comment kept as written\nHorovod,skip\n", "title,action\n# a comment kept as written\nHorovod,skip\nOrca,skip\n"),
+        ("", HEADER + "\nOrca,,,,,skip\n"),
+    ],
+)  # fmt: skip
+def test_append_keeps_every_byte_already_there(tmp_path: Path, before: str, after: str) -> None:
+    path = tmp_path / "overrides.csv"
+    path.write_bytes(before.encode("utf-8"))
+    append_overrides(path, [{"title": "Orca", "action": "skip"}])
+    assert path.read_bytes().decode("utf-8") == after
+    assert [o.title for o in read_overrides(path)][-1] == "Orca"
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"title": "horovod", "action": "skip"}, "a second override for 'horovod'"),
+        (
+            {"title": "Orca", "dblp_key": "conf/osdi/YuJKKC22", "action": "pin"},
+            r"no column for this row \(dblp_key\)",
+        ),
+    ],
+)
+def test_append_refuses_a_row_the_next_run_would_stop_on(
+    tmp_path: Path, row: dict[str, str], message: str
+) -> None:
+    path = tmp_path / "overrides.csv"
+    path.write_text("title,action\nHorovod,skip\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        append_overrides(path, [row])
+    assert path.read_text(encoding="utf-8") == "title,action\nHorovod,skip\n"

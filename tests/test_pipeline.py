@@ -29,7 +29,7 @@ from enrich.text import normalize_title
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "data" / "raw" / "mlsys-reading-list.md"
 FACTS = json.loads((ROOT / "tests" / "fixtures" / "papers_part1.json").read_text("utf-8"))
-FAULTS = Faults(every=3, kinds=("429", "503", "slow", "drop"), retry_after=1, slow_seconds=0.6)
+FAULTS = Faults(every=3, kinds=("429", "503", "slow", "drop"), retry_after=1, slow_seconds=1.2)
 
 
 def http_config(cache: Path, **changes: object) -> HttpConfig:
@@ -41,7 +41,7 @@ def http_config(cache: Path, **changes: object) -> HttpConfig:
         backoff_initial=0.01,
         backoff_max=0.02,
         max_retry_after=0.02,
-        read_timeout=0.3,  # shorter than a slow answer: it times out and is retried
+        read_timeout=0.6,  # half a slow answer: it times out and is retried; a busy machine is not slow
         connect_timeout=1.0,
     )
     return dataclasses.replace(config, **changes)
@@ -122,6 +122,7 @@ def test_outputs_are_written_and_read_back(shipped_run):
         "mlsys-reading-list.csv",
         "mlsys-reading-list.html",
         "mlsys-reading-list.json",
+        "mlsys-reading-list.review.md",
     ]
     out = options.out_dir
     library = bibtexparser.parse_file(str(out / "mlsys-reading-list.bib"))
@@ -133,7 +134,7 @@ def test_outputs_are_written_and_read_back(shipped_run):
     assert [r.entry.title for r in load_records(out / "mlsys-reading-list.json")] == [
         r.entry.title for r in first.records
     ]
-    review = (out / "review.md").read_text("utf-8")
+    review = (out / "mlsys-reading-list.review.md").read_text("utf-8")
     assert "Orca" in review  # matched with a note: the list's title differs from the record's
 
 
@@ -293,7 +294,7 @@ def test_overrides_pin_and_skip_through_the_pipeline(calm, tmp_path):
     assert clipper.match.status == "skipped" and clipper.doi is None
     assert paged.match.decided_by == "dblp"
     assert report.exit_code == ExitCode.OK
-    review = (options.out_dir / "review.md").read_text("utf-8")
+    review = (options.out_dir / "small.review.md").read_text("utf-8")
     assert "overrides.csv:2" in review and "overrides.csv:3" in review
 
 
@@ -447,8 +448,11 @@ def test_a_run_writes_every_output_at_its_end_or_none(calm, tmp_path, monkeypatc
     run(read_inputs(lists), options)
     before = {p.name: p.read_bytes() for p in options.out_dir.iterdir()}
     assert sorted(before) == [
-        *(f"{stem}.{ext}" for stem in "ab" for ext in ("bib", "csl.json", "csv", "html", "json")),
-        "review.md",
+        *(
+            f"{stem}.{ext}"
+            for stem in "ab"
+            for ext in ("bib", "csl.json", "csv", "html", "json", "review.md")
+        ),
     ]
     writes, real_write = 0, os.write
 

@@ -42,7 +42,7 @@ from enrich.pipeline import (
     run,
 )
 from enrich.readinglist import FORMATS, ReadingList
-from enrich.review import summarize
+from enrich.review import interactive, summarize
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
 from enrich.sources.s2 import DEFAULT_URL as S2_URL
 
@@ -98,10 +98,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(emit)
     emit.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"(default: {DEFAULT_OUT})")
     emit.add_argument(
-        "--overrides", type=Path, default=DEFAULT_OVERRIDES, help="overrides file for review.md"
+        "--overrides", type=Path, default=DEFAULT_OVERRIDES, help="overrides file the reviews name"
     )
     _add_output_options(emit)
+    review = _subcommand(
+        commands,
+        "review",
+        "settle the papers the review report flags, one key press each (on a terminal; "
+        "otherwise print the report), writing the overrides file",
+    )
+    _add_inputs(review)
+    _add_review_options(review)
     return parser
+
+
+def _add_review_options(command: argparse.ArgumentParser) -> None:
+    add = command.add_argument
+    add("--format", choices=sorted(FORMATS), default=None,
+        help="input format (default: from the file extension)")  # fmt: skip
+    add("--out", type=Path, default=DEFAULT_OUT,
+        help=f"the last run's outputs (default: {DEFAULT_OUT})")  # fmt: skip
+    add("--overrides", type=Path, default=DEFAULT_OVERRIDES,
+        help=f"rows go here (default: {DEFAULT_OVERRIDES})")  # fmt: skip
+    add("--init", action="store_true",
+        help="only create the overrides file, with its header (never over an old one)")  # fmt: skip
 
 
 def _add_output_options(command: argparse.ArgumentParser) -> None:
@@ -212,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         _set_up_logging(args, stderr)
+        if args.command == "review":
+            return _review(args)
         if args.command != "parse":
             args.booktitle = _booktitle(args)  # a bad setting fails before any work
         lists = read_inputs([args.input] if args.command == "parse" else args.inputs, args.format)
@@ -292,6 +314,12 @@ def _show_merges(report: RunReport, stderr: Console) -> None:
     for result in report.lists:
         for warning in result.warnings:
             stderr.print(plain(f"warning: {warning}"), soft_wrap=True)
+
+
+def _review(args: argparse.Namespace) -> int:
+    if args.init:
+        return interactive.start(args.overrides, sys.stdout.write)
+    return interactive.review(args.inputs, args.out, args.overrides, args.format)
 
 
 def _parse(parsed: ReadingList, args: argparse.Namespace) -> int:

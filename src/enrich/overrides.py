@@ -3,7 +3,9 @@
 A person settles what matching could not (or got wrong) with one CSV line: pin a paper to
 a record by DBLP key, DOI or Semantic Scholar id, or mark it `skip`. The file is read
 strictly: a bad row stops the run with one line naming file:line, because a silently
-ignored override would let a wrong record through.
+ignored override would let a wrong record through. Lines are written for the file as it
+is (its header's columns, in its order), so a line the review suggests or `enrich review`
+appends is read back as exactly the override it means.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,6 +26,8 @@ OverrideAction = Literal["pin", "skip"]
 
 COLUMNS = ("title", "key", "dblp_key", "doi", "s2_id", "action")
 """Recognised columns; `title` or `key` names the paper, the rest say what to do."""
+HEADER = ",".join(COLUMNS)
+"""The header line a new overrides file starts with."""
 
 _DBLP_KEY = re.compile(r"^[a-z]+/[\w.+-]+/[\w.+-]+$", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -79,7 +83,7 @@ def read_overrides(path: str | Path) -> tuple[Override, ...]:
 def parse_overrides(text: str, path: str) -> tuple[Override, ...]:
     """Parse the CSV text; raise InputError naming path:line for the first bad row."""
     rows = csv.reader(io.StringIO(text))
-    header = _read_header(rows, path)
+    header = _read_header(rows, path) or list(COLUMNS)
     overrides: list[Override] = []
     seen: dict[tuple[str, str], str] = {}
     for cells in rows:
@@ -100,6 +104,97 @@ def parse_overrides(text: str, path: str) -> tuple[Override, ...]:
     return tuple(overrides)
 
 
+@dataclass(frozen=True)
+class OverridesFile:
+    """The overrides file as a line written for it must fit: its path and its header."""
+
+    path: str
+    columns: tuple[str, ...] | None
+    """The header's columns, in its order; None while the file has no header (missing, empty)."""
+    problem: str | None = None
+    """Why the file cannot be read as it is; the next run stops on it too."""
+
+    def line(self, values: Mapping[str, str]) -> str | None:
+        """`values` (column -> cell) as one CSV line of this file, or None when one of them
+        has no column here, or the line would start with '#' (read as a comment)."""
+        columns = self.columns or COLUMNS
+        if any(value and name not in columns for name, value in values.items()):
+            return None
+        cells = [values.get(name, "") for name in columns]
+        if cells[0].lstrip().startswith("#"):
+            return None
+        return _csv_line(cells)
+
+    def lacks(self, values: Mapping[str, str]) -> list[str]:
+        """The columns `values` needs that the file's header does not have."""
+        columns = self.columns or COLUMNS
+        return [name for name, value in values.items() if value and name not in columns]
+
+
+def inspect_overrides(path: str | Path) -> OverridesFile:
+    """What the file looks like now; never raises (a broken file is the run's to report)."""
+    file = Path(path)
+    if not file.exists():
+        return OverridesFile(str(path), None)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+        header = _read_header(csv.reader(io.StringIO(text)), str(path))
+    except (OSError, UnicodeDecodeError, InputError, csv.Error) as exc:
+        return OverridesFile(str(path), None, problem=str(exc))
+    return OverridesFile(str(path), tuple(header) if header else None)
+
+
+def start_overrides(path: str | Path) -> None:
+    """Create the file with its header line; an existing file is never replaced."""
+    file = Path(path)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with file.open("x", encoding="utf-8", newline="") as handle:
+            handle.write(HEADER + "\n")
+    except FileExistsError:
+        raise InputError(str(path), "already exists; its rows are kept as they are") from None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be created ({exc.strerror or exc})") from exc
+
+
+def append_overrides(path: str | Path, rows: Sequence[Mapping[str, str]]) -> list[str]:
+    """Append rows (column -> cell) to the file, started with its header when it has none;
+    the existing rows are kept byte for byte. The whole file is parsed first, so a row that
+    would stop the next run (a second override of a paper) is refused here. Returns where
+    each new row went, "data/overrides.csv:7"."""
+    file = Path(path)
+    shape = inspect_overrides(path)
+    if shape.problem is not None:
+        raise InputError(str(path), f"cannot add to it: {shape.problem}")
+    try:
+        text = file.read_bytes().decode("utf-8-sig") if file.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read overrides file: {exc}") from exc
+    newline = "\r\n" if "\r\n" in text else "\n"
+    added = [] if shape.columns else [HEADER]
+    for row in rows:
+        line = shape.line(row)
+        if line is None:
+            missing = ", ".join(shape.lacks(row)) or "title"
+            raise InputError(str(path), f"its header has no column for this row ({missing})")
+        added.append(line)
+    lead = newline if text and not text.endswith(("\n", "\r")) else ""
+    addition = lead + newline.join(added) + newline
+    overrides = parse_overrides(text + addition, str(path))
+    try:
+        with file.open("a", encoding="utf-8", newline="") as handle:
+            handle.write(addition)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be written ({exc.strerror or exc})") from exc
+    return [override.origin for override in overrides[len(overrides) - len(rows) :]]
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    return buffer.getvalue()
+
+
 def find_override(
     overrides: Iterable[Override], entry: Entry, key: str | None = None
 ) -> Override | None:
@@ -111,7 +206,8 @@ def find_override(
     return next((o for o in candidates if o.applies_to(entry, key)), None)
 
 
-def _read_header(rows: Iterable[list[str]], path: str) -> list[str]:
+def _read_header(rows: Iterable[list[str]], path: str) -> list[str] | None:
+    """The header row's columns, or None when the text has no row yet (blank, comments)."""
     for cells in rows:
         if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
             continue
@@ -125,7 +221,7 @@ def _read_header(rows: Iterable[list[str]], path: str) -> list[str]:
         if "title" not in header and "key" not in header:
             raise InputError(path, "the header needs a 'title' or a 'key' column", line)
         return header
-    return list(COLUMNS)
+    return None
 
 
 def _row_to_override(row: dict[str, str], origin: str, path: str, line: int) -> Override:

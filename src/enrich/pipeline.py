@@ -30,10 +30,10 @@ from enrich.errors import ExitCode, InputError
 from enrich.http import HttpClient, HttpConfig, HttpStats
 from enrich.lastgood import FRESH, combine
 from enrich.models import EnrichedRecord, Entry
-from enrich.overrides import read_overrides
+from enrich.overrides import OverridesFile, inspect_overrides, read_overrides
 from enrich.readinglist import ReadingList, read_list
 from enrich.resolve import resolve_entries
-from enrich.review import render_review
+from enrich.review import REVIEW_SUFFIX, render_review, repeats
 from enrich.samerecord import merge_same_records, repeated_in_other_lists
 from enrich.sources import DblpSource, S2Source
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
@@ -43,7 +43,6 @@ from enrich.text import normalize_title
 DEFAULT_INPUT = Path("data/raw/mlsys-reading-list.md")
 DEFAULT_OUT = Path("data/enriched")
 DEFAULT_OVERRIDES = Path("data/overrides.csv")
-REVIEW_NAME = "review.md"
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,11 @@ class ListResult:
     looked_up: tuple[EnrichedRecord, ...]
     """The papers this run asked the services about (all, unless --only/--limit)."""
     written: tuple[Path, ...]
-    """The outputs written; empty when no paper could be refreshed (the old ones are kept).
+    """The outputs written, its review report last; empty when no paper could be refreshed
+    (the old ones are kept).
 
-    All lists' outputs and review.md are written together once every list is resolved;
-    a run that cannot write them raises OutputError instead of returning."""
+    All lists' outputs are written together once every list is resolved; a run that
+    cannot write them raises OutputError instead of returning."""
     warnings: tuple[str, ...] = ()
     """Lines merged because they resolved to the same record, as "file:line: ..."."""
 
@@ -91,7 +91,16 @@ class RunReport:
     service_errors: dict[str, str]
     http: HttpStats
     seconds: float
-    review: Path | None
+    reviews: tuple[Path, ...]
+    """The review report of each list whose outputs were written, in list order."""
+
+    @property
+    def review(self) -> Path | None:
+        """The review report to point a person at: the one written, or a pattern naming
+        them all ("data/enriched/*.review.md"); None when none was written."""
+        if len(self.reviews) > 1:
+            return self.reviews[0].parent / f"*{REVIEW_SUFFIX}"
+        return self.reviews[0] if self.reviews else None
 
     @property
     def records(self) -> list[EnrichedRecord]:
@@ -177,8 +186,9 @@ def run(
                 ListResult(reading_list, tuple(records), looked_up, written, tuple(merged))
             )
         stats = client.stats
-    review = _write_all(results, before, options)
-    return RunReport(tuple(results), errors, stats, time.perf_counter() - started, review)
+    errors.update(_outages_behind_the_cache(stats, errors))
+    reviews = _write_all(results, before, options)
+    return RunReport(tuple(results), errors, stats, time.perf_counter() - started, reviews)
 
 
 def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
@@ -194,8 +204,18 @@ def emit_again(lists: Sequence[ReadingList], options: RunOptions) -> RunReport:
         results.append(
             ListResult(reading_list, tuple(records), tuple(records), written, tuple(merged))
         )
-    review = _write_all(results, before, options)
-    return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, review)
+    reviews = _write_all(results, before, options)
+    return RunReport(tuple(results), {}, HttpStats(), time.perf_counter() - started, reviews)
+
+
+def _outages_behind_the_cache(stats: HttpStats, errors: Mapping[str, str]) -> dict[str, str]:
+    """A service that failed while expired cached answers stood in for it: the run could
+    answer, but the service is down, which the summary and exit code must say."""
+    return {
+        service: f"{reason}; {stats.stale.get(service, 0)} expired cached answers used instead"
+        for service, reason in stats.stale_errors.items()
+        if service not in errors
+    }
 
 
 def check_outputs_apart(lists: Sequence[ReadingList], out_dir: Path) -> None:
@@ -222,7 +242,7 @@ def _read_before(
     check_outputs_apart(lists, options.out_dir)
     if options.write:
         paths = [path for reading_list in lists for path in _outputs_of(reading_list, options)]
-        prepare_folder(options.out_dir, [*paths, options.out_dir / REVIEW_NAME])
+        prepare_folder(options.out_dir, paths)
     before = []
     for reading_list in lists:
         json_path = output_paths(Path(reading_list.file), options.out_dir)["json"]
@@ -239,19 +259,27 @@ def _read_before(
 
 
 def _outputs_of(reading_list: ReadingList, options: RunOptions) -> tuple[Path, ...]:
-    """The four output paths of one list: .bib, .csv, .json, .csl.json."""
-    return tuple(output_paths(Path(reading_list.file), options.out_dir).values())
+    """The output paths of one list: .bib, .csv, .json, .csl.json, .html, then .review.md."""
+    paths = output_paths(Path(reading_list.file), options.out_dir).values()
+    return (*paths, review_path(Path(reading_list.file), options.out_dir))
+
+
+def review_path(input_path: Path, out_dir: Path) -> Path:
+    """Where a list's review report goes: mlsys-reading-list.review.md beside its outputs."""
+    return Path(out_dir) / f"{Path(input_path).stem}{REVIEW_SUFFIX}"
 
 
 def _write_all(
     results: Sequence[ListResult], before: Sequence[_Before], options: RunOptions
-) -> Path | None:
-    """Every output of the run as one set: the lists with outputs to write, and review.md.
+) -> tuple[Path, ...]:
+    """Every output of the run as one set: each list with outputs to write, and its review.
 
-    Records already carry their stable keys. Returns review.md's path, or None when no
-    list had anything to write (then nothing is touched).
+    Records already carry their stable keys. Returns the reviews' paths; none when no list
+    had anything to write (then nothing is touched).
     """
     files: dict[Path, bytes] = {}
+    reviews: dict[Path, bytes] = {}
+    overrides = inspect_overrides(options.overrides)
     for result, state in zip(results, before, strict=True):
         if result.written:
             path = Path(result.reading_list.file)
@@ -259,12 +287,11 @@ def _write_all(
                 result.records, path, state.source, options.out_dir, options.booktitle
             )
             files.update(rendered)
+            reviews[review_path(path, options.out_dir)] = _review(result, overrides)
     if not files:
-        return None
-    review = options.out_dir / REVIEW_NAME
-    files[review] = _review(results, options)
-    write_files(files)
-    return review
+        return ()
+    write_files({**files, **reviews})
+    return tuple(reviews)
 
 
 def select_entries(
@@ -292,7 +319,10 @@ def select_entries(
     return chosen[:limit] if limit is not None else chosen
 
 
-def _review(results: Sequence[ListResult], options: RunOptions) -> bytes:
-    """review.md's bytes, for every list of the run (also those with nothing to write)."""
-    records = [record for result in results for record in result.records]
-    return render_review(records, overrides_path=str(options.overrides)).encode("utf-8")
+def _review(result: ListResult, overrides: OverridesFile) -> bytes:
+    """The list's review report: its papers, and its lines merged as one paper (the
+    parser's repeats, then those the sources showed to be one record)."""
+    merges = [*repeats(result.reading_list.warnings), *result.warnings]
+    return render_review(
+        result.records, overrides, source=result.reading_list.file, merges=merges
+    ).encode("utf-8")
