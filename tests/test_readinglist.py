@@ -254,6 +254,7 @@ def test_markdown_structure():
         ("Paper Eight", ("Setext Heading",), (43,)),
     ]
     assert parsed.warnings == ()
+    assert [(item.line, item.reason) for item in parsed.skipped] == [(8, "in a blockquote")]
 
 
 @pytest.mark.parametrize(

@@ -102,3 +102,39 @@ def test_bibtex_names_resolve_latex() -> None:
     names = "St{\\'{e}}phane Bressan and\n   Josef K{\\\"{u}}ng AND Gyeong{-}In Yu"
     assert bibtex_names(names) == ["Stéphane Bressan", "Josef Küng", "Gyeong-In Yu"]
     assert bibtex_names("") == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("深度学习系统", "机器学习系统"),  # Chinese: deep vs machine learning systems
+        ("Глубокое обучение", "Машинное обучение"),  # Russian: the same two
+        ("Βαθιά μάθηση", "Μηχανική μάθηση"),  # Greek
+        ("التعلم العميق", "التعلم الآلي"),  # Arabic
+        ("か", "が"),  # a Japanese voicing mark is part of the letter
+        ("कि", "का"),  # Hindi vowel signs too
+        ("BERT 深度", "BERT 机器"),  # mixed scripts
+    ],
+)
+def test_titles_of_every_script_keep_their_letters(a, b):
+    assert normalize_title(a) and normalize_title(b)
+    assert normalize_title(a) != normalize_title(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Глубокое Обучение.", "глубокое обучение"),  # case and punctuation fold in Cyrillic
+        ("深度学习：系统", "深度学习 系统"),  # a full-width colon is punctuation
+        ("ＧＰＵ Sharing", "GPU sharing"),  # full-width Latin is Latin
+        ("Straße København Łódź", "Strasse Kobenhavn Lodz"),  # Latin letters beyond accents
+        ("Café — Résumé", "Cafe Resume"),
+    ],
+)
+def test_case_width_and_punctuation_still_fold_in_every_script(a, b):
+    assert normalize_title(a) == normalize_title(b)
+
+
+def test_a_greek_word_stays_greek_and_a_lone_greek_letter_is_spelled_out():
+    assert normalize_title("μάθηση") == "μάθηση"
+    assert normalize_title("β-VAE") == "beta vae"

@@ -22,6 +22,12 @@ _GREEK_WORDS = {
     "τ": "tau",
     "ω": "omega",
 }
+_LATIN_LETTERS = str.maketrans(
+    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+"""Latin letters that are not a letter plus an accent, folded as their readers do."""
+_GREEK = "\u0370-\u03ff\u1f00-\u1fff"
+_LONE_GREEK_LETTER = re.compile(rf"(?<![{_GREEK}])[{''.join(_GREEK_WORDS)}](?![{_GREEK}])")
 # "μs" as a unit (μs-scale, 10 μs) is the word "microsecond"; μ before other letters is a
 # name prefix (μLayer, μSuite) and stays "mu".
 _MICROSECOND = re.compile(r"[μµ]s(?![a-zA-Z])|\\mu\s*s(?![a-zA-Z])|\$\\mu\$\s*s(?![a-zA-Z])")
@@ -34,10 +40,33 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def fold_to_ascii(text: str) -> str:
-    """Drop accents and spell Greek letters out, so "Málaga" ~ "Malaga" and "μLayer" ~ "muLayer"."""
-    spelled = "".join(_GREEK_WORDS.get(ch, ch) for ch in text.lower())
+    """Drop accents and spell Greek letters out, so "Málaga" ~ "Malaga" and "μLayer" ~ "muLayer".
+
+    Only a lone Greek letter in other text is spelled out; Greek words stay Greek. Only
+    Latin letters lose their marks ("ø", "ß", "ł" fold too): in other scripts a mark is
+    part of the letter (Japanese が is not か, Hindi कि is not क), so those keep theirs.
+    """
+    lower = text.lower().translate(_LATIN_LETTERS)
+    spelled = _LONE_GREEK_LETTER.sub(lambda m: _GREEK_WORDS[m.group()], lower)
     decomposed = unicodedata.normalize("NFKD", spelled)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():
+        return decomposed
+    kept: list[str] = []
+    base_is_latin = False
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            if not base_is_latin:
+                kept.append(ch)
+            continue
+        base_is_latin = _is_latin(ch)
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _is_latin(ch: str) -> bool:
+    """A letter of the Latin script (ASCII, Latin-1, Latin Extended)."""
+    code = ord(ch)
+    return code < 0x0250 or 0x1E00 <= code <= 0x1EFF or 0x2C60 <= code <= 0x2C7F
 
 
 def _strip_latex(text: str) -> str:
@@ -53,16 +82,28 @@ def _strip_latex(text: str) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def normalize_title(title: str) -> str:
-    """The comparable form of a title: ASCII lower-case words, no punctuation, no leading article.
+    """The comparable form of a title: lower-case words, no punctuation, no leading article.
 
     Two titles that differ only in case, punctuation, hyphens, dashes, quotes, accents,
     LaTeX markup and braces, "&" for "and", a trailing period or a leading "A"/"An"/"The"
     have the same normal form. "μs" as a unit reads as "microsecond", so the list's
     "μs-scale Preemption" compares with the published "Microsecond-scale Preemption".
+    Letters of every script are kept (CJK, Cyrillic, Arabic ...), so two different titles
+    in Chinese or Russian never compare equal.
     """
     plain = _AMPERSAND.sub(" and ", _strip_latex(_MICROSECOND.sub("microsecond", title)))
-    words = _NOT_WORD.sub(" ", fold_to_ascii(plain)).strip()
+    folded = fold_to_ascii(plain)
+    if folded.isascii():
+        words = _NOT_WORD.sub(" ", folded).strip()
+    else:
+        words = " ".join(_words_of_any_script(folded))
     return _LEADING_ARTICLE.sub("", words)
+
+
+def _words_of_any_script(text: str) -> list[str]:
+    """Words of letters, digits and the marks that belong to them, in any script."""
+    spaced = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in text)
+    return spaced.split()
 
 
 _LATEX = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)

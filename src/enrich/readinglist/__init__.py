@@ -16,7 +16,7 @@ from enrich.readinglist.csvlist import parse_csv
 from enrich.readinglist.dedupe import merge_duplicates
 from enrich.readinglist.loading import MAX_INPUT_BYTES, load_text
 from enrich.readinglist.markdown import parse_markdown
-from enrich.readinglist.model import ParsedItems, ParseWarning, ReadingList
+from enrich.readinglist.model import ParsedItems, ParseWarning, ReadingList, SkippedItem
 from enrich.readinglist.plaintext import parse_plaintext
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "ParseWarning",
     "ReadingList",
+    "SkippedItem",
     "detect_format",
     "parse_text",
     "read_list",
@@ -66,7 +67,14 @@ def parse_text(text: str, file: str, format: str = "markdown") -> ReadingList:
     warnings = sorted([*parsed.warnings, *duplicate_warnings], key=lambda w: (w.file, w.line))
     if not entries:
         raise InputError(file, f"no papers found (read as {format})")
-    return ReadingList(file, format, tuple(entries), tuple(warnings), bullets=len(parsed.items))
+    return ReadingList(
+        file,
+        format,
+        tuple(entries),
+        tuple(warnings),
+        bullets=len(parsed.items),
+        skipped=parsed.skipped,
+    )
 
 
 def read_list(path: str | Path, format: str | None = None) -> ReadingList:

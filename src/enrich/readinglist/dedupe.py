@@ -60,4 +60,6 @@ def combine_entries(first: Entry, repeat: Entry) -> Entry:
         url=first.url or repeat.url,
         key=first.key or repeat.key,
         authors=first.authors or repeat.authors,
+        doi=first.doi or repeat.doi,
+        arxiv=first.arxiv or repeat.arxiv,
     )

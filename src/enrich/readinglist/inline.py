@@ -17,12 +17,14 @@ _EMPHASIS = (
     re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"),
     re.compile(r"`([^`]+)`"),
 )
-# What people put after a title to point at it: "[pdf]", "(paper)", "[code]" ...
-_LINK_WORDS = (
-    r"pdf|paper|link|code|arxiv|slides?|video|talk|website|project|html|doi|github|url|web"
+LINK_WORDS = (
+    r"pdf|papers?|link|code|arxiv|slides?|video|talk|website|project(?: page)?|html|doi|github"
+    r"|gitlab|url|web|(?:personal |reading )?notes?|blog(?: post)?|poster|bib(?:tex)?|openreview"
+    r"|demo|homepage|supplementary|appendix|repo(?:sitory)?|official code|论文|代码|笔记"
 )
-_LINK_WORD_ONLY = re.compile(rf"^\s*[\[(]?(?:{_LINK_WORDS})[\])]?\s*$", re.I)
-_TRAILING_LINK_WORD = re.compile(rf"\s*(?:\[(?:{_LINK_WORDS})\]|\((?:{_LINK_WORDS})\))\s*$", re.I)
+"""What people put after a title to point at it: "[pdf]", "(paper)", "[Personal Notes]"."""
+_LINK_WORD_ONLY = re.compile(rf"^\s*[\[(]?(?:{LINK_WORDS})[\])]?\s*$", re.I)
+_TRAILING_LINK_WORD = re.compile(rf"\s*(?:\[(?:{LINK_WORDS})\]|\((?:{LINK_WORDS})\))\s*$", re.I)
 _TRAILING_PUNCTUATION = " \t.,;:-–—|"
 
 

@@ -24,7 +24,7 @@ _QUOTED_TWO_DIGIT_YEAR = re.compile(
 _SEPARATORS = " \t-–—:|,;"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     """A label as written and what it says."""
 
@@ -70,14 +70,20 @@ def split_label(text: str, this_year: int | None = None) -> tuple[Label | None, 
     stripped = text.strip()
     found = _LEADING_LABEL.match(stripped)
     if found and (found.group("sq") is not None or _holds_year(found.group("par"), this_year)):
-        rest = stripped[found.end() :]
-    else:
-        found = _TRAILING_LABEL.search(stripped)
-        if not found or not _holds_year(found.group("sq") or found.group("par"), this_year):
-            return None, stripped
-        rest = stripped[: found.start()]
+        venue, year = read_label(found.group("sq") or found.group("par") or "", this_year)
+        rest = stripped[found.end() :].strip(_SEPARATORS)
+        return Label(found.group("label"), venue, year), rest
+    return split_trailing_label(stripped, this_year)
+
+
+def split_trailing_label(text: str, this_year: int | None = None) -> tuple[Label | None, str]:
+    """A label at the end of the text, only when it holds a year: "Title (OSDI 2020)"."""
+    stripped = text.strip()
+    found = _TRAILING_LABEL.search(stripped)
+    if not found or not _holds_year(found.group("sq") or found.group("par"), this_year):
+        return None, stripped
     venue, year = read_label(found.group("sq") or found.group("par") or "", this_year)
-    return Label(found.group("label"), venue, year), rest.strip(_SEPARATORS)
+    return Label(found.group("label"), venue, year), stripped[: found.start()].strip(_SEPARATORS)
 
 
 def _holds_year(inner: str | None, this_year: int | None) -> bool:

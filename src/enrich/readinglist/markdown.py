@@ -1,175 +1,165 @@
-"""Reading a Markdown reading list: papers are list items, sections are headings.
+"""Reading a Markdown reading list: papers are list items and table rows; headings are
+sections.
 
-Everything that is not a paper is passed over on purpose: YAML front matter, [TOC]
-markers, blockquotes, HTML comments, code blocks, rules and prose. A nested item
-under a paper is a note about it; a nested item under an unlabelled item whose
-children carry labels makes that item a category (a section of its own).
+markdown-it-py reads the Markdown (outline.py), so front matter, blockquotes, HTML,
+code blocks, emphasis, links and escapes are what CommonMark says they are. Each item's
+text is read for its title and metadata (reading.py), each table by its columns
+(tables.py); roles.py decides which items are papers, notes on them, categories or
+skips. Headings that name a year or a venue give it to the papers under them.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 from enrich.models import Entry
-from enrich.readinglist.inline import strip_markdown
-from enrich.readinglist.labels import split_label
-from enrich.readinglist.model import ParsedItems, ParseWarning
-from enrich.readinglist.paperline import read_paper_line
-
-_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text>.*))?$")
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_TOC = re.compile(r"^\s*(?:\[TOC\]|\[\[_?TOC_?\]\]|\$\{toc\})\s*$", re.IGNORECASE)
-_BLOCKQUOTE = re.compile(r"^ {0,3}>")
-_FRONT_MATTER_END = ("---", "...")
+from enrich.readinglist.headings import Context, heading_context
+from enrich.readinglist.inline import tidy_title
+from enrich.readinglist.model import ParsedItems, ParseWarning, SkippedItem
+from enrich.readinglist.outline import ItemNode, Outline, TableNode, heading_text, read_outline
+from enrich.readinglist.paperline import not_a_paper, shorten
+from enrich.readinglist.reading import ItemReading, read_item
+from enrich.readinglist.roles import EMPTY_ITEM, Settled, own_role, settle_roles
+from enrich.readinglist.skips import EMPTY_ROW, NO_TITLE_COLUMN, QUOTED
+from enrich.readinglist.tables import read_row, table_columns
 
 
-@dataclass
-class _Item:
-    """A list item as first read; its role is settled by its parent's and its own label."""
+class _Collected:
+    """What the items and rows of one document came to, as they are read."""
 
-    line: int
-    indent: int
-    text: str
-    section: str | None
-    parent: _Item | None
-    role: str = "paper"  # "paper", "note" or "category"
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.papers: list[tuple[int, Entry]] = []
+        self.warnings: list[ParseWarning] = []
+        self.skipped: list[SkippedItem] = []
+        self.notes: list[int] = []
+        self.categories: list[int] = []
+
+    def skip(self, line: int, reason: str, source: str) -> None:
+        self.skipped.append(SkippedItem(self.file, line, reason, shorten(source)))
+
+    def warn(self, line: int, reason: str, source: str) -> None:
+        if reason == EMPTY_ITEM:
+            self.warnings.append(ParseWarning(self.file, line, EMPTY_ITEM))
+        else:
+            self.warnings.append(not_a_paper(self.file, line, reason, source))
+
+    def result(self) -> ParsedItems:
+        self.papers.sort(key=lambda pair: pair[0])
+        return ParsedItems(
+            tuple(entry for _, entry in self.papers),
+            tuple(sorted(self.warnings, key=lambda warning: warning.line)),
+            tuple(sorted(self.skipped, key=lambda item: item.line)),
+            tuple(sorted(self.notes)),
+            tuple(sorted(self.categories)),
+        )
 
 
 def parse_markdown(text: str, file: str, this_year: int | None = None) -> ParsedItems:
-    """Every list item that names a paper, in order, with its section."""
-    items, empty_bullets = _read_items(text.splitlines())
-    warnings = [ParseWarning(file, line, "empty list item") for line in empty_bullets]
-    entries: list[Entry] = []
-    for item in items:
-        _settle_role(item)
-    for item in items:
-        if item.role != "paper":
-            continue
-        section = _plain(item.parent.text) if item.parent else item.section
-        read = read_paper_line(item.text, file, item.line, section, this_year)
-        if isinstance(read, ParseWarning):
-            warnings.append(read)
+    """Every list item and table row that names a paper, in order, with its section."""
+    outline = read_outline(text, this_year)
+    collected = _Collected(file)
+    _read_items(outline, this_year, collected)
+    for table in outline.tables:
+        _read_table(table, this_year, collected)
+    return collected.result()
+
+
+def _read_items(outline: Outline, this_year: int | None, collected: _Collected) -> None:
+    items = outline.items
+    readings = [
+        read_item(node.inline, this_year) if node.shape == "text" else None for node in items
+    ]
+    owns = [own_role(node, reading) for node, reading in zip(items, readings, strict=True)]
+    settled = settle_roles(items, owns)
+    extra: dict[int, list[ItemReading]] = {}
+    for role, reading in zip(settled, readings, strict=True):
+        if role.role == "note" and role.metadata and role.paper is not None and reading:
+            extra.setdefault(role.paper, []).append(reading)
+    for index, (node, role) in enumerate(zip(items, settled, strict=True)):
+        source = node.inline.source
+        reading = readings[index]
+        if role.role == "paper" and reading is not None:
+            section, context = _place(index, items, settled, this_year)
+            entry = _entry(reading, collected.file, node.line, section, context, extra.get(index))
+            collected.papers.append((node.line, entry))
+        elif role.role == "note":
+            collected.notes.append(node.line)
+        elif role.role == "category":
+            collected.categories.append(node.line)
+        elif role.role == "skipped":
+            collected.skip(node.line, role.reason or "", source)
         else:
-            entries.append(read)
-    warnings.sort(key=lambda warning: warning.line)
-    return ParsedItems(tuple(entries), tuple(warnings))
+            collected.warn(node.line, role.reason or "no title", source)
 
 
-def _read_items(lines: list[str]) -> tuple[list[_Item], list[int]]:
-    """First pass: list items with their nesting, continuation lines joined."""
-    items: list[_Item] = []
-    empty_bullets: list[int] = []
-    open_items: list[_Item] = []  # the chain of items the next one may nest under
-    section: str | None = None
-    fence: str | None = None
-    in_comment = False
-    continues: _Item | None = None  # the item a following indented line would continue
-    previous_paragraph: str | None = None  # a line a setext underline would make a heading
-    front_matter = _front_matter_length(lines)
-    for number, raw in enumerate(lines, start=1):
-        if number <= front_matter:
+def _place(
+    index: int, items: tuple[ItemNode, ...], settled: list[Settled], this_year: int | None
+) -> tuple[str | None, Context]:
+    """A paper's section (its category item, else its heading) and its context."""
+    node = items[index]
+    categories: list[ItemNode] = []
+    parent = node.parent
+    while parent is not None:
+        if settled[parent].role == "category" and items[parent].shape == "text":
+            categories.append(items[parent])
+        parent = items[parent].parent
+    context = node.context
+    for category in reversed(categories):
+        context = heading_context(heading_text(category.inline), this_year).within(context)
+    section = heading_text(categories[0].inline) if categories else node.section
+    return section or None, context
+
+
+def _read_table(table: TableNode, this_year: int | None, collected: _Collected) -> None:
+    columns = table_columns(table, this_year)
+    for row in table.rows:
+        source = " | ".join(cell.source for cell in row.cells)
+        if table.quoted or columns.title is None:
+            collected.skip(row.line, QUOTED if table.quoted else NO_TITLE_COLUMN, source)
             continue
-        if fence:
-            if raw.strip().startswith(fence):
-                fence = None
+        reading = read_row(row, columns, this_year)
+        if reading is None:
+            collected.skip(row.line, EMPTY_ROW, source)
             continue
-        line, in_comment = _without_comments(raw, in_comment)
-        stripped = line.strip()
-        opening = _FENCE.match(line)
-        if opening:
-            fence, continues, previous_paragraph = opening.group(1)[:3], None, None
-            continue
-        if not stripped or _TOC.match(line) or _BLOCKQUOTE.match(line):
-            continues, previous_paragraph = None, None
-            continue
-        if previous_paragraph is not None and _SETEXT_UNDERLINE.match(line):
-            section, open_items, previous_paragraph = _plain(previous_paragraph), [], None
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            section, open_items, continues = _plain(heading.group("text") or ""), [], None
-            previous_paragraph = None
-            continue
-        if _RULE.match(line):
-            continues, previous_paragraph = None, None
-            continue
-        bullet = _BULLET.match(line)
-        if bullet:
-            indent = len(bullet.group("indent").expandtabs(4))
-            if not (bullet.group("text") or "").strip():
-                empty_bullets.append(number)
-                continues = None
-                continue
-            while open_items and open_items[-1].indent >= indent:
-                open_items.pop()
-            parent = open_items[-1] if open_items else None
-            item = _Item(number, indent, bullet.group("text"), section, parent)
-            items.append(item)
-            open_items.append(item)
-            continues, previous_paragraph = item, None
-            continue
-        indent = len(line[: len(line) - len(line.lstrip())].expandtabs(4))
-        if continues is not None and indent > continues.indent:
-            continues.text += " " + stripped
-            continue
-        if indent == 0:
-            open_items = []
-        continues, previous_paragraph = None, stripped
-    return items, empty_bullets
-
-
-def _settle_role(item: _Item) -> None:
-    """Decide whether a nested item is a note, or its parent a category of papers."""
-    parent = item.parent
-    if parent is None:
-        return
-    if parent.role == "category":
-        item.role = "paper"
-    elif parent.role == "paper" and not _has_label(parent.text) and _has_label(item.text):
-        parent.role = "category"
-        item.role = "paper"
-    else:
-        item.role = "note"
-
-
-def _has_label(text: str) -> bool:
-    return split_label(strip_markdown(text)[0])[0] is not None
-
-
-def _plain(heading: str) -> str:
-    """A heading in plain text: no #, emphasis, links or trailing colon."""
-    return strip_markdown(heading)[0].strip().rstrip(":").strip()
-
-
-def _front_matter_length(lines: list[str]) -> int:
-    """How many leading lines are YAML front matter (0 when there is none)."""
-    if not lines or lines[0].rstrip() != "---":
-        return 0
-    for number, line in enumerate(lines[1:], start=2):
-        if line.rstrip() in _FRONT_MATTER_END:
-            return number
-    return 0
-
-
-def _without_comments(line: str, in_comment: bool) -> tuple[str, bool]:
-    """The line with HTML comments removed; whether a comment is still open after it."""
-    kept: list[str] = []
-    position = 0
-    while position < len(line):
-        if in_comment:
-            end = line.find("-->", position)
-            if end < 0:
-                return "".join(kept), True
-            position, in_comment = end + 3, False
+        own = own_role(None, reading)
+        if own.kind == "paper":
+            entry = _entry(reading, collected.file, row.line, table.section, table.context, None)
+            collected.papers.append((row.line, entry))
+        elif own.kind == "skipped":
+            collected.skip(row.line, own.reason or "", source)
         else:
-            start = line.find("<!--", position)
-            if start < 0:
-                kept.append(line[position:])
-                break
-            kept.append(line[position:start])
-            position, in_comment = start + 4, True
-    return "".join(kept), in_comment
+            collected.warn(row.line, own.reason or "no title", source)
+
+
+def _entry(
+    reading: ItemReading,
+    file: str,
+    line: int,
+    section: str | None,
+    context: Context,
+    notes: list[ItemReading] | None,
+) -> Entry:
+    """The Entry of a paper item: its own reading, then its metadata notes, then the
+    context of its headings, each only where the one before says nothing."""
+    meta, url, ids = reading.meta, reading.url, reading.ids
+    for note in notes or ():
+        meta = meta.then(replace(note.meta, authors=()) if meta.authors else note.meta)
+        url = url or note.url
+        ids = ids if ids.doi or ids.arxiv else note.ids
+    venue = meta.venue or context.venue
+    fits = meta.venue is None or context.venue in (None, meta.venue)
+    year = meta.year or (context.year if fits else None)
+    return Entry(
+        title=tidy_title(reading.title or ""),
+        file=file,
+        lines=(line,),
+        sections=(section,) if section else (),
+        label=reading.label or meta.label,
+        venue=venue,
+        year=year,
+        url=url,
+        authors=meta.authors,
+        doi=ids.doi,
+        arxiv=ids.arxiv,
+    )

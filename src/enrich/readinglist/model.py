@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from enrich.models import Entry
@@ -20,11 +21,38 @@ class ParseWarning:
 
 
 @dataclass(frozen=True)
+class SkippedItem:
+    """A list item or table row that is not a paper, and why (one of skips.SKIP_REASONS).
+
+    Not a warning: a table of contents or a link to code is meant to be there. It is
+    counted so a run can say how many items it skipped and why.
+    """
+
+    file: str
+    line: int
+    reason: str
+    text: str
+    """The item as written, shortened to 60 characters."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: skipped ({self.reason}): {self.text!r}"
+
+
+@dataclass(frozen=True)
 class ParsedItems:
-    """One format reader's raw result: one entry per line that names a paper, in order."""
+    """One format reader's raw result: one entry per item that names a paper, in order.
+
+    Every list item and table row of a Markdown list is exactly one of: an entry, a
+    warning, a skipped item, a note (on the paper above it) or a category.
+    """
 
     items: tuple[Entry, ...]
     warnings: tuple[ParseWarning, ...] = ()
+    skipped: tuple[SkippedItem, ...] = ()
+    notes: tuple[int, ...] = ()
+    """Lines of items read as notes on the paper above them, metadata lines included."""
+    categories: tuple[int, ...] = ()
+    """Lines of items that name a group of papers nested under them (a section)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +65,8 @@ class ReadingList:
     warnings: tuple[ParseWarning, ...]
     bullets: int
     """Lines that named a paper, duplicates included."""
+    skipped: tuple[SkippedItem, ...] = ()
+    """Items that are not papers (contents links, code links, prose), in list order."""
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -45,3 +75,8 @@ class ReadingList:
         for entry in self.entries:
             seen.update(dict.fromkeys(entry.sections))
         return tuple(seen)
+
+    @property
+    def skipped_by_reason(self) -> dict[str, int]:
+        """How many items were skipped for each reason, the most frequent first."""
+        return dict(Counter(item.reason for item in self.skipped).most_common())

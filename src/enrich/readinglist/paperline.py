@@ -31,18 +31,12 @@ def read_paper_line(
     plain, url = strip_markdown(_CHECKBOX.sub("", text.strip()))
     label, rest = split_label(_CHECKBOX.sub("", plain), this_year)
     title = tidy_title(rest)
-    shown = text.strip()
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
     if not title:
         reason = "a label but no title" if label else "only a link, no title" if url else "no title"
-        return ParseWarning(file, line, f"not read as a paper ({reason}): {shown!r}")
-    if len(title) > MAX_TITLE_CHARS:
-        return ParseWarning(
-            file, line, f"not read as a paper (over {MAX_TITLE_CHARS} characters): {shown!r}"
-        )
-    if not _HAS_LETTER.search(title):
-        return ParseWarning(file, line, f"not read as a paper (no words in the title): {shown!r}")
+        return not_a_paper(file, line, reason, text)
+    problem = title_problem(title)
+    if problem:
+        return not_a_paper(file, line, problem, text)
     return Entry(
         title=title,
         file=file,
@@ -53,3 +47,23 @@ def read_paper_line(
         year=label.year if label else None,
         url=url,
     )
+
+
+def title_problem(title: str) -> str | None:
+    """Why a title read from a line cannot be a paper's, or None when it can."""
+    if len(title) > MAX_TITLE_CHARS:
+        return f"over {MAX_TITLE_CHARS} characters"
+    if not _HAS_LETTER.search(title):
+        return "no words in the title"
+    return None
+
+
+def not_a_paper(file: str, line: int, reason: str, text: str) -> ParseWarning:
+    """The warning for a line that looks like a paper but cannot be read as one."""
+    return ParseWarning(file, line, f"not read as a paper ({reason}): {shorten(text)!r}")
+
+
+def shorten(text: str) -> str:
+    """An item as messages show it: one line, at most 60 characters."""
+    shown = " ".join(text.split())
+    return shown if len(shown) <= 60 else shown[:57] + "..."
