@@ -101,7 +101,29 @@ def test_parse_table_shows_titles_and_counts():
     result = run_enrich("parse", str(SHIPPED))
     assert result.returncode == 0
     assert "PagedAttention" in result.stdout
-    assert "98 list items, 97 distinct papers, 12 sections, 1 warnings" in result.stdout
+    assert "98 list items, 97 distinct papers, 12 sections, 1 warnings, 0 skipped" in result.stdout
+
+
+def test_items_that_are_not_papers_are_said_and_strict_fails_on_them(tmp_path):
+    path = tmp_path / "list.md"
+    path.write_text(
+        "# List\n\n- [Contents](#list)\n"
+        "- [OSDI 2018] TVM: An Automated End-to-End Optimizing Compiler for Deep Learning\n"
+        "- [vllm](https://github.com/vllm-project/vllm)\n",
+        encoding="utf-8",
+    )
+    result = run_enrich("parse", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"note: {path}:3: skipped (a table-of-contents link): '[Contents](#list)'",
+        f"note: {path}:5: skipped (a link to code, not to a paper): "
+        "'[vllm](https://github.com/vllm-project/vllm)'",
+        f"note: {path}: 2 items skipped, not papers (1 a table-of-contents link, "
+        "1 a link to code, not to a paper)",
+    ]
+    assert "1 distinct papers, 1 sections, 0 warnings, 2 skipped" in result.stdout
+    strict = run_enrich("parse", str(path), "--strict")
+    assert strict.returncode == 2 and "skipped items in the input and --strict" in strict.stderr
 
 
 def test_strict_turns_a_warning_into_exit_2():

@@ -49,7 +49,7 @@ from enrich.sources.s2 import DEFAULT_URL as S2_URL
 EXIT_CODES_HELP = """exit codes:
   0  every paper matched
   1  some papers ambiguous or unmatched (outputs written)
-  2  bad input, configuration or output folder; with --strict, any input warning
+  2  bad input, configuration or output folder; with --strict, any input warning or skip
   3  a service could not be reached (outputs written with what could be had)
   130  interrupted by Ctrl-C (SIGINT); the outputs are all old or all new
   143  stopped by SIGTERM; the outputs are all old or all new
@@ -165,7 +165,9 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
         help="input format (default: from the file extension)",
     )
     command.add_argument(
-        "--strict", action="store_true", help="treat any warning about the input as an error"
+        "--strict",
+        action="store_true",
+        help="treat any warning about the input, or any item skipped as not a paper, as an error",
     )
 
 
@@ -237,9 +239,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command != "parse":
             args.booktitle = _booktitle(args)  # a bad setting fails before any work
         lists = read_inputs([args.input] if args.command == "parse" else args.inputs, args.format)
-        failed_strict = _show_warnings(lists, args.strict, stderr)
+        failed_strict = _show_warnings(lists, args.strict, stderr, args.command == "parse")
         if failed_strict:
-            stderr.print("enrich: error: warnings about the input and --strict is set")
+            stderr.print(
+                "enrich: error: warnings or skipped items in the input and --strict is set"
+            )
             return int(ExitCode.BAD_INPUT)
         if args.command == "parse":
             return _parse(lists[0], args)
@@ -301,12 +305,25 @@ class _OneLineFormatter(logging.Formatter):
         return clean_text(super().format(record))
 
 
-def _show_warnings(lists: Sequence[ReadingList], strict: bool, stderr: Console) -> bool:
-    """Print every warning about the inputs; whether --strict makes them a failure."""
+def _show_warnings(
+    lists: Sequence[ReadingList], strict: bool, stderr: Console, every_skip: bool = False
+) -> bool:
+    """Print every warning about the inputs and what each list skipped (each item with
+    `every_skip`, else counted by reason); whether --strict makes them a failure."""
     warnings = [warning for reading_list in lists for warning in reading_list.warnings]
     for warning in warnings:
         stderr.print(plain(f"warning: {warning}"), soft_wrap=True)
-    return strict and bool(warnings)
+    for reading_list in lists:
+        if every_skip:
+            for item in reading_list.skipped:
+                stderr.print(plain(f"note: {item}"), soft_wrap=True)
+        if reading_list.skipped:
+            reasons = ", ".join(f"{n} {why}" for why, n in reading_list.skipped_by_reason.items())
+            count = len(reading_list.skipped)
+            line = f"{reading_list.file}: {count} item{'s' * (count != 1)} skipped, not papers"
+            stderr.print(plain(f"note: {line} ({reasons})"), soft_wrap=True)
+    skipped = any(reading_list.skipped for reading_list in lists)
+    return strict and (bool(warnings) or skipped)
 
 
 def _show_merges(report: RunReport, stderr: Console) -> None:

@@ -89,7 +89,8 @@ def show_reading_list(parsed: ReadingList, console: Console) -> None:
     console.print(table)
     console.print(
         f"{parsed.bullets} list items, {len(parsed.entries)} distinct papers, "
-        f"{len(parsed.sections)} sections, {len(parsed.warnings)} warnings"
+        f"{len(parsed.sections)} sections, {len(parsed.warnings)} warnings, "
+        f"{len(parsed.skipped)} skipped"
     )
 
 
