@@ -8,9 +8,11 @@ from dataclasses import replace
 
 import pytest
 
-from enrich.emulator import Corpus
+from enrich.emulator import Corpus, Emulator
+from enrich.http import HttpConfig
 from enrich.linked import carries, check_links, choose_linked
 from enrich.match import choose_record
+from enrich.pipeline import RunOptions, read_inputs, run
 from enrich.sources.s2 import parse_paper
 from fixture_records import PAELLA, PAGED, PAGED_CORR, PAGED_SOSP, entry
 
@@ -78,3 +80,25 @@ def test_a_record_without_that_kind_of_identifier_is_not_contradicted():
     decision = choose_record(listed, [no_ids])
     assert carries(listed, decision) is None
     assert check_links(listed, decision) == decision
+
+
+def test_a_list_that_links_its_papers_is_resolved_by_the_links(tmp_path):
+    """End to end against the emulator: the item names the system only, its link names the
+    paper; the published SOSP record is chosen, with a note for the reader of the review."""
+    path = tmp_path / "links.md"
+    path.write_text("- [vLLM](https://arxiv.org/abs/2309.06180v1)\n", encoding="utf-8")
+    with Emulator() as emulator:
+        options = RunOptions(
+            out_dir=tmp_path / "out",
+            http=HttpConfig(cache_path=tmp_path / "c.sqlite", rates={"dblp": 1e3, "s2": 1e3}),
+            dblp_url=emulator.url,
+            s2_url=emulator.url,
+            overrides=tmp_path / "overrides.csv",
+        )
+        (record,) = run(read_inputs([path]), options).records
+        asked = dict(emulator.requests)
+    assert record.entry.arxiv == "2309.06180"
+    assert record.match.status == "matched" and record.ids.dblp == PAGED_SOSP.ids.dblp
+    assert record.doi == SOSP_DOI and record.ids.arxiv == "2309.06180"
+    assert any("the link wins" in note for note in record.match.notes)
+    assert asked.get("s2.match", 0) == 0  # found by its link, not by a title match
