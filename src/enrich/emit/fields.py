@@ -3,7 +3,7 @@
 One rule per idea, shared by BibTeX, CSV and CSL-JSON: which link is the paper's, what
 the container is called, when a paper counts as a preprint. None of them carries the
 tool's own words (match notes, statuses, paths): those stay in the JSON, the CSV's
-`notes` column and review.md, never in a field a citation style prints.
+`notes` column and the review report, never in a field a citation style prints.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Writing a run's outputs as one set: a reader, or the next run, finds them all old or all new.
 
 A run's outputs depend on each other (the .bib, .csv and .csl.json are renderings of the
-.json, which the next run reads back; review.md describes them all), so they are replaced
+.json, which the next run reads back; the review describes them all), so they are replaced
 together, never one by one:
 
 1. Stage: every file is written and fsynced to a temporary file beside its target,
