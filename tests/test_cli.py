@@ -206,6 +206,7 @@ def test_run_only_one_paper_matches_and_exits_0(emulator, tmp_path):
         "mlsys-reading-list.csv",
         "mlsys-reading-list.html",
         "mlsys-reading-list.json",
+        "mlsys-reading-list.linked.md",
         "mlsys-reading-list.review.md",
     ]
     bib = (out / "mlsys-reading-list.bib").read_text("utf-8")

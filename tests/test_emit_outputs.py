@@ -29,6 +29,7 @@ def test_outputs_are_named_after_the_input(reading_list: Path, tmp_path: Path) -
         "mlsys-reading-list.json",
         "mlsys-reading-list.csl.json",
         "mlsys-reading-list.html",
+        "mlsys-reading-list.linked.md",
     ]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
     assert all((p.stat().st_mode & 0o777) == 0o644 for p in written)

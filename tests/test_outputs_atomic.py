@@ -304,7 +304,7 @@ def test_emit_writes_every_list_and_the_review_as_one_set(
 ) -> None:
     options, inputs, before = two_lists
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    monkeypatch.setattr(files.os, "write", failing_on(9, os.write, full))  # b.csl.json, 9th of 12
+    monkeypatch.setattr(files.os, "write", failing_on(10, os.write, full))  # b.csl.json, 10th of 14
     with pytest.raises(OutputError, match=r"b\.csl\.json: cannot be written \(No space left"):
         emit_again(read_inputs(inputs), options)
     assert contents(options.out_dir) == before  # a.md's outputs and both reviews are old too

@@ -122,6 +122,7 @@ def test_outputs_are_written_and_read_back(shipped_run):
         "mlsys-reading-list.csv",
         "mlsys-reading-list.html",
         "mlsys-reading-list.json",
+        "mlsys-reading-list.linked.md",
         "mlsys-reading-list.review.md",
     ]
     out = options.out_dir
@@ -451,7 +452,7 @@ def test_a_run_writes_every_output_at_its_end_or_none(calm, tmp_path, monkeypatc
         *(
             f"{stem}.{ext}"
             for stem in "ab"
-            for ext in ("bib", "csl.json", "csv", "html", "json", "review.md")
+            for ext in ("bib", "csl.json", "csv", "html", "json", "linked.md", "review.md")
         ),
     ]
     writes, real_write = 0, os.write
@@ -459,7 +460,7 @@ def test_a_run_writes_every_output_at_its_end_or_none(calm, tmp_path, monkeypatc
     def full_on_b_csv(handle: int, data: bytes) -> int:
         nonlocal writes
         writes += 1
-        if writes == 7:  # b.csv: a's five outputs and b.bib are staged by then
+        if writes == 8:  # b.csv: a's six outputs and b.bib are staged by then
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(handle, data)
 

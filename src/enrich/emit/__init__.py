@@ -1,7 +1,8 @@
-"""Stage 4: write the enriched records as BibTeX, CSV, JSON, CSL-JSON and a page to browse.
+"""Stage 4: write the enriched records as BibTeX, CSV, JSON, CSL-JSON, a page to browse and,
+for a Markdown list, the list itself with its titles linked.
 
 Outputs are named after the input (mlsys-reading-list.md gives
-mlsys-reading-list.bib, .csv, .json, .csl.json, .html), written as one atomic set (all
+mlsys-reading-list.bib, .csv, .json, .csl.json, .html, .linked.md), written as one atomic set (all
 old or all new, see files.py), and deterministic: the same records give
 byte-identical files, in the list's order.
 """
@@ -19,7 +20,9 @@ from enrich.emit.files import prepare_folder, write_files
 from enrich.emit.html import render_html
 from enrich.emit.json import load_previous_keys, load_records, to_json
 from enrich.emit.keys import assign_keys, keys_by_identity
+from enrich.emit.linkedmd import render_linked_markdown
 from enrich.models import EnrichedRecord
+from enrich.readinglist import named_format
 
 __all__ = [
     "BOOKTITLE_STYLES",
@@ -41,13 +44,16 @@ def output_paths(input_path: Path, out_dir: Path) -> dict[str, Path]:
     """Where each output of `input_path` goes: {"bib": ..., "json": ..., "html": ...}."""
     stem = Path(input_path).stem
     out_dir = Path(out_dir)
-    return {
+    paths = {
         "bib": out_dir / f"{stem}.bib",
         "csv": out_dir / f"{stem}.csv",
         "json": out_dir / f"{stem}.json",
         "csl": out_dir / f"{stem}.csl.json",
         "html": out_dir / f"{stem}.html",
     }
+    if named_format(Path(input_path)) == "markdown":
+        paths["linked"] = out_dir / f"{stem}.linked.md"
+    return paths
 
 
 def render_outputs(
@@ -56,8 +62,9 @@ def render_outputs(
     input_bytes: bytes,
     booktitle: BooktitleStyle = "full",
 ) -> dict[str, bytes]:
-    """Every output's bytes for records that already carry unique keys (no I/O)."""
-    return {
+    """Every output's bytes for records that already carry unique keys (no I/O); a Markdown
+    list is also given back with its titles linked (`.linked.md`)."""
+    rendered = {
         "bib": to_bibtex(records, booktitle).encode("utf-8"),
         "csv": to_csv(records, booktitle=booktitle),
         # A lone surrogate (possible in JSON from a service) is written as its \uXXXX escape.
@@ -67,6 +74,11 @@ def render_outputs(
         "csl": to_csl_json(records, booktitle=booktitle).encode("utf-8", "backslashreplace"),
         "html": render_html(records, Path(input_path).stem).encode("utf-8"),
     }
+    if named_format(Path(input_path)) == "markdown":
+        # plain utf-8, not utf-8-sig: a byte-order mark is given back as it was
+        text = input_bytes.decode("utf-8")
+        rendered["linked"] = render_linked_markdown(records, text).encode("utf-8")
+    return rendered
 
 
 def output_files(

@@ -26,6 +26,7 @@ __all__ = [
     "ReadingList",
     "SkippedItem",
     "detect_format",
+    "named_format",
     "parse_text",
     "read_list",
 ]
@@ -52,9 +53,14 @@ _EXTENSIONS = {
 _MARKDOWN_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\S", re.MULTILINE)
 
 
+def named_format(path: Path) -> str | None:
+    """The format a file's extension names (".md" is markdown), None for other names."""
+    return _EXTENSIONS.get(Path(path).suffix.lower())
+
+
 def detect_format(path: Path, text: str) -> str:
     """The format a file's extension names; for other names, Markdown if it has list items."""
-    known = _EXTENSIONS.get(path.suffix.lower())
+    known = named_format(path)
     if known:
         return known
     return "markdown" if _MARKDOWN_LIST_ITEM.search(text) else "text"
