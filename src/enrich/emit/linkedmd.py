@@ -461,6 +461,8 @@ def _spans(text: str, title: str, label: str | None) -> list[_Span]:
     found: list[_Span] = []
     seen: set[tuple[int, int]] = set()
     for fold in (False, True):
+        if fold and found:
+            break  # the title as written is there: a case-folded match is not wanted
         for first, token in enumerate(tokens):
             if not _same(token.char, title[0], fold):
                 continue
@@ -943,7 +945,7 @@ def _encoded(url: str) -> str:
     return re.sub(r"&(?=#?[A-Za-z0-9]+;)", "&amp;", url)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)  # a few records' links: a long list must not stay in memory
 def _normalize_link(url: str) -> str:
     """The href markdown-it (and so GitHub) gives a link written with `_destination(url)`."""
     return _markdown().normalizeLink(url)
