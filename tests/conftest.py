@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import responses
 
 from enrich.http import HttpClient, HttpConfig
+from http_testkit import FakeClock
 
 
 @pytest.fixture
@@ -73,3 +75,16 @@ def shipped_outputs(tmp_path_factory: pytest.TempPathFactory) -> ShippedOutputs:
     data = options.out_dir / "mlsys-reading-list.json"
     records = json.loads(data.read_text(encoding="utf-8"))["records"]
     return ShippedOutputs(bib=bib, json=data, records=tuple(records))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock the HTTP tests move by hand: rate limits and backoff without waiting."""
+    return FakeClock()
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    """`responses` for the HTTP tests; a test module that needs every mock fired overrides it."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock

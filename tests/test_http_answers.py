@@ -14,7 +14,7 @@ import responses
 
 from enrich.http import Expect, NotCached, ServiceError
 from enrich.http.answers import describe, not_objects
-from http_testkit import FakeClock, expire_all, make_client
+from http_testkit import expire_all, make_client
 
 URL = "https://api.semanticscholar.org/graph/v1/paper/search"
 BATCH = "https://api.semanticscholar.org/graph/v1/paper/batch"
@@ -32,17 +32,6 @@ def data_list(payload: Any) -> str | None:
 
 
 SEARCH = Expect(shape=data_list, answers={})
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 @pytest.mark.parametrize(

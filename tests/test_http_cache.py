@@ -19,24 +19,13 @@ from enrich.http import CacheUnusable, NotCached, ServiceError
 from enrich.models import Entry
 from enrich.resolve import resolve_entries
 from enrich.sources import DblpSource, S2Source
-from http_testkit import FakeClock, damage_middle, make_client
+from http_testkit import damage_middle, make_client
 
 DBLP = "https://dblp.org/search/publ/api"
 S2_BATCH = "https://api.semanticscholar.org/graph/v1/paper/batch"
 S2_MATCH = "https://api.semanticscholar.org/graph/v1/paper/search/match"
 NO_HITS = {"result": {"hits": {"@total": "0", "@computed": "0", "@sent": "0", "@first": "0"}}}
 S2_KEY = "fixture-s2-key-Zq8"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def test_cache_hit_sends_nothing_and_never_waits(tmp_path: Path, mocked, clock) -> None:
