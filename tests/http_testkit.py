@@ -22,6 +22,7 @@ from typing import Any
 from requests_cache.backends import SQLiteCache
 
 from enrich.http import HttpClient, HttpConfig
+from enrich.http.cache import JSON_SERIALIZER
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def make_client(tmp_path: Path, clock: FakeClock | None = None, **overrides: Any
 def expire_all(cache_file: Path) -> int:
     """Age every entry of a SQLite HTTP cache past its expiry, as if its days had gone by;
     how many entries there were."""
-    store = SQLiteCache(str(cache_file))
+    store = SQLiteCache(str(cache_file), serializer=JSON_SERIALIZER)
     past = datetime.now(UTC) - timedelta(days=1)
     keys = list(store.responses.keys())
     for key in keys:

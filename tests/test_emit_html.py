@@ -18,10 +18,11 @@ import pytest
 
 from browser_support import Page, browser_page, find_chromium
 from enrich.emit.fields import author_names, short_venue, title_of, year_of
-from enrich.emit.html import paper_view, render_html, safe_url
+from enrich.emit.html import paper_view, render_html
 from enrich.emit.json import load_records
 from enrich.models import Author, EnrichedRecord, Entry, Identifiers, Match, Urls
 from enrich.review import needs_review
+from enrich.urls import safe_url
 
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(

@@ -28,7 +28,7 @@ def test_opens_after_threshold_consecutive_failures(caplog: pytest.LogCaptureFix
     breaker.check("dblp.uni-trier.de")  # per host: a mirror is not affected
     assert breaker.open_hosts == ("dblp.org",)
     assert [r.getMessage() for r in caplog.records].count(
-        "dblp.org: 3 connection failures in a row (refused); not calling it again in this run"
+        "dblp.org: 3 failures to connect or answer in a row (refused); not calling it again in this run"
     ) == 1
     assert len(caplog.records) == 1
 

@@ -110,7 +110,7 @@ def test_s2_key_never_stored_nor_part_of_the_key(tmp_path: Path, mocked, clock) 
         client.get_json("s2", S2_MATCH, {"query": "q"})
     cache_dir = tmp_path / "cache"
     stored = _cache_bytes(cache_dir)
-    assert b"fixture-a" in stored  # the answer is there (uncompressed pickle)...
+    assert b"/graph/v1/paper/batch" in stored  # the entries are there (JSON text)...
     assert S2_KEY.encode() not in stored  # ...the key is not
     # The key is not part of the cache key: without it (or with another), the same entry answers.
     with make_client(tmp_path, clock, s2_api_key=None) as client:
@@ -227,7 +227,7 @@ def test_redis_backend_chosen_by_configuration(tmp_path: Path, mocked, clock, mo
     with make_client(tmp_path, clock, cache_backend=backend) as client:
         assert client.get_json("dblp", DBLP, {"q": "x"}).from_cache
     assert urls == [backend, backend]
-    assert fakeredis.FakeRedis(server=server).keys("enrich-http:*")
+    assert fakeredis.FakeRedis(server=server).keys("enrich-http-json:*")
     assert not (tmp_path / "cache").exists()
     assert len(mocked.calls) == 1
 

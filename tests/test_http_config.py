@@ -73,7 +73,7 @@ def test_empty_key_means_no_key() -> None:
         ({"ENRICH_RATE_DBLP": "fast"}, "ENRICH_RATE_DBLP"),
         ({"ENRICH_RATE_DBLP": "0"}, "dblp"),
         ({"ENRICH_HTTP_ATTEMPTS": "0"}, "attempts"),
-        ({"ENRICH_CACHE_DAYS": "-1"}, "cache_days"),
+        ({"ENRICH_CACHE_DAYS": "-1"}, "ENRICH_CACHE_DAYS"),
     ],
 )
 def test_bad_values_are_config_errors_naming_the_setting(environ: dict, named: str) -> None:

@@ -9,9 +9,9 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.console import Console
 
@@ -31,6 +31,7 @@ from enrich.emit import BOOKTITLE_STYLES, BooktitleStyle
 from enrich.emit.latex import clean_text
 from enrich.errors import ConfigError, EnrichError, ExitCode, Interrupted
 from enrich.http import HttpConfig
+from enrich.http.config import check_base_url
 from enrich.pipeline import (
     DEFAULT_INPUT,
     DEFAULT_OUT,
@@ -45,6 +46,9 @@ from enrich.readinglist import FORMATS, ReadingList
 from enrich.review import interactive, summarize
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
 from enrich.sources.s2 import DEFAULT_URL as S2_URL
+
+MAX_JOBS = 32
+"""More workers only wait: each service's rate limit spaces the requests anyway."""
 
 EXIT_CODES_HELP = """exit codes:
   0  every paper matched
@@ -65,13 +69,22 @@ environment:
   ENRICH_S2_URL         Semantic Scholar base URL (default https://api.semanticscholar.org)
   ENRICH_BOOKTITLE      full (DBLP's proceedings title, default) or short ("SOSP '23")
   ENRICH_RATE_DBLP, ENRICH_RATE_S2   requests per second per service
-  ENRICH_HTTP_ATTEMPTS, ENRICH_CONNECT_TIMEOUT, ENRICH_READ_TIMEOUT
+  ENRICH_HTTP_ATTEMPTS, ENRICH_CONNECT_TIMEOUT, ENRICH_READ_TIMEOUT (seconds per read)
+  ENRICH_DEADLINE       seconds for one whole answer (default 30)
+  ENRICH_MAX_ANSWER_MB  largest answer read, once decompressed (default 8)
 """
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line (usage is what --help is for)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(int(ExitCode.BAD_INPUT), f"{self.prog}: error: {message} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The `enrich` command line and its subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="enrich",
         description="Turn a hand-kept reading list into a bibliography you can trust.",
         epilog=EXIT_CODES_HELP,
@@ -179,7 +192,7 @@ def _add_lookup_options(command: argparse.ArgumentParser) -> None:
     add("--only", action="append", default=[], metavar="TITLE_OR_KEY",
         help="look up only papers whose title has this, or with this key (repeatable)")  # fmt: skip
     add("--limit", type=_positive, default=None, metavar="N", help="look up at most N papers")
-    add("--jobs", type=_positive, default=4, metavar="N",
+    add("--jobs", type=_at_most(MAX_JOBS), default=4, metavar="N",
         help="parallel lookups; each service's rate limit still holds (default: 4)")  # fmt: skip
     add("--abstracts", action="store_true", help="also fetch abstracts from Semantic Scholar")
     add("--overrides", type=Path, default=DEFAULT_OVERRIDES,
@@ -188,7 +201,7 @@ def _add_lookup_options(command: argparse.ArgumentParser) -> None:
         help="HTTP cache file (ENRICH_CACHE; default data/cache/http.sqlite)")  # fmt: skip
     add("--cache-backend", default=None, metavar="URL",
         help="another cache backend, e.g. redis://host:6379/0 (ENRICH_CACHE_BACKEND)")  # fmt: skip
-    add("--cache-days", type=_positive, default=None, metavar="N",
+    add("--cache-days", type=_whole, default=None, metavar="N",
         help="cache expiry in days (ENRICH_CACHE_DAYS; default 30)")  # fmt: skip
     _add_output_options(command)
     add("--dblp-url", default=None, metavar="URL", help=f"ENRICH_DBLP_URL (default {DBLP_URL})")
@@ -212,11 +225,28 @@ def _booktitle(args: argparse.Namespace) -> BooktitleStyle:
     return value  # type: ignore[return-value]
 
 
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
 def _positive(text: str) -> int:
-    value = int(text)
+    value = _whole(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
+
+
+def _at_most(high: int) -> Callable[[str], int]:
+    def bounded(text: str) -> int:
+        value = _positive(text)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}, not {value}")
+        return value
+
+    return bounded
 
 
 _STOPPED = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
@@ -238,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _review(args)
         if args.command != "parse":
             args.booktitle = _booktitle(args)  # a bad setting fails before any work
+        if args.command in ("resolve", "run"):
+            args.lookup = _lookup_settings(args)
         lists = read_inputs([args.input] if args.command == "parse" else args.inputs, args.format)
         failed_strict = _show_warnings(lists, args.strict, stderr, args.command == "parse")
         if failed_strict:
@@ -348,7 +380,8 @@ def _parse(parsed: ReadingList, args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console) -> int:
+def _lookup_settings(args: argparse.Namespace) -> tuple[HttpConfig, str, str]:
+    """The HTTP configuration and the two base URLs, checked before any input is read."""
     http = HttpConfig.from_env(
         cache_path=args.cache,
         cache_backend=args.cache_backend,
@@ -356,11 +389,24 @@ def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console
         refresh=args.refresh,
         offline=args.offline,
     )
+    urls = []
+    for flag, variable, given, default in (
+        ("--dblp-url", "ENRICH_DBLP_URL", args.dblp_url, DBLP_URL),
+        ("--s2-url", "ENRICH_S2_URL", args.s2_url, S2_URL),
+    ):
+        from_env = os.environ.get(variable)
+        setting = flag if given is not None else variable
+        urls.append(check_base_url(given or from_env or default, setting))
+    return http, urls[0], urls[1]
+
+
+def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console) -> int:
+    http, dblp_url, s2_url = args.lookup
     options = RunOptions(
         out_dir=args.out,
         http=http,
-        dblp_url=args.dblp_url or os.environ.get("ENRICH_DBLP_URL") or DBLP_URL,
-        s2_url=args.s2_url or os.environ.get("ENRICH_S2_URL") or S2_URL,
+        dblp_url=dblp_url,
+        s2_url=s2_url,
         overrides=args.overrides,
         only=tuple(args.only),
         limit=args.limit,

@@ -16,6 +16,7 @@ from .evidence import title_similarity
 from .match import PIN_NOT_FOUND, Decision
 from .models import Author, Candidate, EnrichedRecord, Entry, FieldSource, Identifiers, Urls
 from .text import fold_to_ascii
+from .urls import safe_url, scheme_of
 from .venues import short_venue
 
 ARXIV_DOI_PREFIX = "10.48550/"
@@ -89,7 +90,9 @@ def merge_record(
         authors, authors_source = tuple(Author(name=n) for n in entry.authors), "list"
     if authors:
         fields.provenance["authors"] = authors_source
-    urls = _urls(fields, s2)
+    urls, refused = _urls(fields, s2)
+    if refused:
+        match = replace(match, notes=(*match.notes, *refused))
     fields.provenance.pop("pdf", None)
     fields.provenance.pop("published", None)
     entry_type = fields.values.get("entry_type", "misc")
@@ -313,8 +316,12 @@ def _merge_authors(
     return tuple(merged), "dblp"
 
 
-def _urls(fields: _Fields, s2: Candidate | None) -> Urls:
-    """Links built from the identifiers; each link's provenance is its identifier's."""
+def _urls(fields: _Fields, s2: Candidate | None) -> tuple[Urls, list[str]]:
+    """Links built from the identifiers; each link's provenance is its identifier's.
+
+    Only absolute http(s) links are kept (a service can send `javascript:`); each one
+    refused is named in a note, by its kind and source, not repeated.
+    """
     doi, dblp_key = fields.text("doi"), fields.text("ids.dblp")
     arxiv, s2_id = fields.text("ids.arxiv"), fields.text("ids.s2")
     s2_url = s2.url if s2 is not None and s2.url else None
@@ -329,6 +336,8 @@ def _urls(fields: _Fields, s2: Candidate | None) -> Urls:
         published=fields.text("published"),
     )
     provenance = fields.provenance
+    refused = []
+    kept = {}
     for name, derived_from in (
         ("doi", "doi"),
         ("dblp", "ids.dblp"),
@@ -337,6 +346,12 @@ def _urls(fields: _Fields, s2: Candidate | None) -> Urls:
         ("pdf", "pdf" if "pdf" in provenance else "ids.arxiv"),
         ("published", "published"),
     ):
-        if getattr(urls, name) and derived_from in provenance:
+        url = getattr(urls, name)
+        kept[name] = safe_url(url)
+        source = provenance.get(derived_from) or ("s2" if name == "s2" else None)
+        if url is not None and kept[name] is None:
+            given = f" given by {source}" if source else ""
+            refused.append(f"{name} link{given} left out: {scheme_of(url)} link, not http(s)")
+        elif kept[name] and derived_from in provenance:
             provenance[f"urls.{name}"] = provenance[derived_from]
-    return urls
+    return Urls(**kept), refused

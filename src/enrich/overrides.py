@@ -16,11 +16,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import InputError
 from .models import Candidate, Entry
-from .text import normalize_title
+from .text import allow_long_csv_fields, normalize_title
 
 OverrideAction = Literal["pin", "skip"]
 
@@ -82,7 +82,15 @@ def read_overrides(path: str | Path) -> tuple[Override, ...]:
 
 def parse_overrides(text: str, path: str) -> tuple[Override, ...]:
     """Parse the CSV text; raise InputError naming path:line for the first bad row."""
+    allow_long_csv_fields()
     rows = csv.reader(io.StringIO(text))
+    try:
+        return _overrides_of(rows, path)
+    except csv.Error as error:
+        raise InputError(path, f"is not valid CSV ({error})", rows.line_num + 1) from None
+
+
+def _overrides_of(rows: Any, path: str) -> tuple[Override, ...]:
     header = _read_header(rows, path) or list(COLUMNS)
     overrides: list[Override] = []
     seen: dict[tuple[str, str], str] = {}

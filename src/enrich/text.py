@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 import unicodedata
@@ -140,3 +141,12 @@ def page_range(value: str | None) -> str | None:
     """Pages in one spelling whatever the source wrote: "319--320", " 319 - 320 " -> "319-320"."""
     text = " ".join((value or "").split())
     return _PAGE_DASHES.sub("-", text) or None
+
+
+CSV_FIELD_LIMIT = 16 * 2**20
+"""Longest CSV cell read (a title with its abstract pasted in), far over csv's 128 KiB."""
+
+
+def allow_long_csv_fields() -> None:
+    """Raise the csv module's (process-wide) cell limit to CSV_FIELD_LIMIT, never lower it."""
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from enrich.models import EnrichedRecord
+from enrich.urls import safe_url
 from enrich.venues import is_preprint_venue
 
 BooktitleStyle = Literal["full", "short"]
@@ -59,15 +60,18 @@ def primary_url(record: EnrichedRecord) -> str | None:
 
     The DOI link; else the publisher's page DBLP lists (USENIX, PMLR, NeurIPS); an arXiv
     link only for a paper that is arXiv-only; else the list's own link. Never a metadata
-    page (DBLP, Semantic Scholar): those are `biburl` and the JSON's `urls`.
+    page (DBLP, Semantic Scholar): those are `biburl` and the JSON's `urls`. Only an
+    absolute http(s) link is ever given.
     """
     if record.doi:
-        return record.urls.doi or f"https://doi.org/{record.doi}"
-    if record.urls.published:
-        return record.urls.published
-    if is_arxiv_only(record):
-        return record.urls.arxiv or f"https://arxiv.org/abs/{record.ids.arxiv}"
-    return record.entry.url
+        url = record.urls.doi or f"https://doi.org/{record.doi}"
+    elif record.urls.published:
+        url = record.urls.published
+    elif is_arxiv_only(record):
+        url = record.urls.arxiv or f"https://arxiv.org/abs/{record.ids.arxiv}"
+    else:
+        url = record.entry.url
+    return safe_url(url)
 
 
 def short_venue(record: EnrichedRecord) -> str | None:

@@ -30,6 +30,7 @@ from enrich.models import (
     MatchStatus,
     Urls,
 )
+from enrich.urls import safe_url
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("enriched.schema.json")
@@ -44,7 +45,7 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
         "year": entry.year,
         "sections": list(entry.sections),
         "lines": list(entry.lines),
-        "url": entry.url,
+        "url": safe_url(entry.url),
         "key": entry.key,
         "authors": list(entry.authors),
     }
@@ -200,7 +201,8 @@ def record_from_json(data: Mapping[str, Any], input_path: str) -> EnrichedRecord
             corpus_id=ids.get("corpus_id", _INT_OR_NULL, None),
             arxiv=ids.get("arxiv", _TEXT_OR_NULL, None),
         ),
-        urls=Urls(**{name: urls.get(name, _TEXT_OR_NULL, None) for name in _URL_NAMES}),
+        # A link a person (or anyone) edited into the file leaves again only if http(s).
+        urls=Urls(**{name: safe_url(urls.get(name, _TEXT_OR_NULL, None)) for name in _URL_NAMES}),
         citation_count=record.get("citation_count", _INT_OR_NULL),
         abstract=record.get("abstract", _TEXT_OR_NULL, None),
         provenance=dict(record.get("provenance", _PROVENANCE)),

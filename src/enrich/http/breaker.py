@@ -1,8 +1,9 @@
 """Per-host circuit breaker: stop calling a host that cannot be connected to.
 
 Without it, an offline run would spend the full retry budget (minutes of backoff) on every paper.
-After `threshold` consecutive connection failures (DNS, refused, unreachable) the host's circuit
-opens for the rest of the run, later calls fail at once, and the fact is logged once.
+After `threshold` consecutive failures to connect (DNS, refused, unreachable) or to answer in
+time (a read timeout, the request's deadline: a host that accepts and stays silent) the host's
+circuit opens for the rest of the run, later calls fail at once, and the fact is logged once.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ class CircuitOpenError(requests.exceptions.ConnectionError):
 
     def __init__(self, host: str) -> None:
         self.host = host
-        super().__init__(f"{host} is not called again in this run (repeated connection failures)")
+        super().__init__(
+            f"{host} is not called again in this run (repeated failures to connect or answer)"
+        )
 
 
 class CircuitBreaker:
-    """Counts consecutive connection failures per host; thread-safe."""
+    """Counts consecutive failures to connect or answer per host; thread-safe."""
 
     def __init__(self, threshold: int) -> None:
         if threshold < 1:
@@ -55,7 +58,7 @@ class CircuitBreaker:
                 return False
             self._open.add(host)
         log.warning(
-            "%s: %d connection failures in a row (%s); not calling it again in this run",
+            "%s: %d failures to connect or answer in a row (%s); not calling it again in this run",
             host,
             count,
             reason,

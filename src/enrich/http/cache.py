@@ -5,15 +5,23 @@ What is cached: GET and POST (POST keyed on its body), for `cache_days`, only an
 definitive (404; S2's batch 400 "No valid paper ids given"). An entry that is no longer an
 answer (an older version stored it) is deleted when read. What is never stored or used in a
 cache key: the S2 `x-api-key` header. A damaged cache file is a CacheUnusable, never a traceback.
+
+How it is stored: as JSON data (requests-cache's cattrs stage, then `json`), never pickle, on
+every backend, so whoever can write the cache can plant data but never code. A SQLite file
+carries FORMAT in its `user_version`; a file without it (an older enrich's pickle cache) is set
+aside unread and a new one started. Redis keeps JSON entries under their own namespace, so old
+pickle entries are never read.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +32,8 @@ from requests.adapters import HTTPAdapter
 from requests_cache import CachedResponse, CachedSession
 from requests_cache.backends import BaseCache, SQLiteCache
 from requests_cache.policy import DEFAULT_IGNORED_PARAMS, CacheActions
+from requests_cache.serializers import SerializerPipeline, Stage
+from requests_cache.serializers.preconf import json_preconf_stage
 
 from enrich.errors import ConfigError
 
@@ -31,8 +41,20 @@ from .answers import ANSWER_STATUSES, is_answer
 from .errors import CacheUnusable
 from .retry import describe_exception
 
+log = logging.getLogger("enrich.http")
+
 API_KEY_HEADER = "x-api-key"
-CACHE_NAMESPACE = "enrich-http"
+CACHE_NAMESPACE = "enrich-http-json"
+PICKLE_NAMESPACE = "enrich-http"  # where enrich kept pickled entries in Redis before
+MAX_REDIRECTS = 5  # each hop has its own deadline; a service redirects once, if at all
+FORMAT = 0x656E6A31  # SQLite user_version of an enrich cache of JSON data ("enj1")
+
+JSON_SERIALIZER = SerializerPipeline(
+    [json_preconf_stage, Stage(dumps=json.dumps, loads=json.loads)],
+    name="enrich-json",
+    is_binary=False,
+)
+"""Data only: requests-cache's JSON pipeline (bodies base64), without its indentation."""
 _STALE_BECAUSE = "_enrich_stale_because"
 
 # requests-cache compares header names case-sensitively when it redacts and builds keys, so the
@@ -114,9 +136,44 @@ class SafeSQLiteCache(_SafeCacheMixin, SQLiteCache):
     def __init__(self, db_path: str, **kwargs: Any) -> None:
         self._init_guard(db_path)
         try:
-            super().__init__(db_path, **kwargs)
+            _set_aside_other_formats(Path(db_path))
+            super().__init__(db_path, serializer=JSON_SERIALIZER, **kwargs)
+            with closing(sqlite3.connect(db_path)) as db:
+                db.execute(f"PRAGMA user_version = {FORMAT}")
         except sqlite3.Error as error:
             raise CacheUnusable(db_path, error) from None
+
+
+def _set_aside_other_formats(file: Path) -> None:
+    """Rename a cache file that holds tables but not FORMAT: it is never read.
+
+    Such a file was written with requests-cache's default pickle serializer, and unpickling
+    runs whatever code an entry names.
+    """
+    if not file.is_file() or file.stat().st_size == 0:
+        return
+    with closing(sqlite3.connect(f"file:{file}?mode=ro", uri=True)) as db:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    if version == FORMAT or not tables[0]:
+        return
+    aside = file.with_name(file.name + ".pickle-old")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = file.with_name(f"{file.name}.pickle-old{number}")
+    try:
+        file.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            file.with_name(file.name + suffix).unlink(missing_ok=True)
+    except OSError as error:
+        raise ConfigError(f"cannot set aside the old HTTP cache {file}: {error}") from None
+    log.warning(
+        "the HTTP cache %s is in an older format that can run code when read: "
+        "set aside unread as %s, and a new cache started",
+        file,
+        aside.name,
+    )
 
 
 class SafeMemoryCache(_SafeCacheMixin, BaseCache):
@@ -139,7 +196,18 @@ def _redis_cache(url: str) -> BaseCache:
             super().__init__(**kwargs)
             self._init_guard(url)
 
-    return SafeRedisCache(namespace=CACHE_NAMESPACE, connection=Redis.from_url(url))
+    connection = Redis.from_url(url)
+    if next(connection.scan_iter(match=f"{PICKLE_NAMESPACE}:*", count=100), None) is not None:
+        log.warning(
+            "the cache %s holds entries of an older format that can run code when read "
+            "(keys %s:*): they are never read; new entries go under %s:*",
+            url,
+            PICKLE_NAMESPACE,
+            CACHE_NAMESPACE,
+        )
+    return SafeRedisCache(
+        namespace=CACHE_NAMESPACE, connection=connection, serializer=JSON_SERIALIZER
+    )
 
 
 def make_backend(cache_backend: str | None, cache_path: Any) -> BaseCache:
@@ -242,4 +310,7 @@ def build_session(
     session.mount("http://", adapter)
     session.headers["User-Agent"] = user_agent
     session.headers["Accept"] = "application/json"
+    # Only the encodings whose decompression urllib3 bounds per read (limits.read_capped).
+    session.headers["Accept-Encoding"] = "gzip, deflate"
+    session.max_redirects = MAX_REDIRECTS
     return session

@@ -9,11 +9,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from requests_cache import CachedResponse
 from tenacity import RetryCallState, Retrying, stop_after_attempt
+
+from enrich.errors import EnrichError
+from enrich.urls import host_of, shown_url
 
 from .answers import (
     ANSWER_STATUSES,
@@ -93,6 +95,8 @@ class HttpClient:
             stats=self._stats,
             offline=config.offline,
             retry_after=self._retry_after,
+            deadline=config.deadline,
+            max_answer_bytes=config.max_answer_bytes,
         )
         self._session = build_session(
             backend=make_backend(config.cache_backend, config.cache_path),
@@ -164,6 +168,15 @@ class HttpClient:
         except ServiceError as error:
             self._stats.add("not_cached" if isinstance(error, NotCached) else "failures", service)
             raise
+        except EnrichError:
+            raise  # the cache or the configuration: every request's problem, not this one's
+        except Exception as error:
+            # Whatever else an answer can provoke (a malformed redirect, an odd encoding) ends
+            # this lookup, never the run.
+            log.debug("%s: %s failed", service, _shown(url), exc_info=True)
+            self._stats.add("failures", service)
+            reason = self._redact(describe_exception(error))
+            raise ServiceError(service, reason, url=_shown(url)) from None
 
     def _refresh_mode(self, method: str, url: str, request_kwargs: dict[str, Any]) -> dict:
         """--refresh: revalidate each distinct request once per run.
@@ -193,7 +206,7 @@ class HttpClient:
     def _send_with_retries(
         self, service: str, method: str, url: str, request_kwargs: dict[str, Any]
     ) -> requests.Response:
-        host = urlsplit(url).netloc
+        host = host_of(url)
 
         def should_retry(state: RetryCallState) -> bool:
             # Offline, a miss is requests-cache's 504: asking again cannot change it.
@@ -332,8 +345,8 @@ class HttpClient:
 
 
 def _shown(url: str) -> str:
-    """The URL as messages show it: without a query string, which may be long."""
-    return url.split("?", 1)[0]
+    """The URL as messages show it: no query string (it may be long), no password."""
+    return shown_url(url)
 
 
 def _error_detail(response: requests.Response) -> str:

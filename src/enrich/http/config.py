@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from enrich import __version__
 from enrich.errors import ConfigError
+from enrich.urls import shown_url
 
 DEFAULT_CACHE_PATH = Path("data/cache/http.sqlite")
 
@@ -21,6 +25,41 @@ DEFAULT_RATES: Mapping[str, float] = MappingProxyType({"dblp": 1.0})
 S2_RATE_WITH_KEY = 1.0
 S2_RATE_ANONYMOUS = 0.5
 OTHER_SERVICE_RATE = 1.0
+
+MAX_ANSWER_MB = 8
+"""The default cap on one answer's decoded size: S2's largest batch answer is about 2 MB."""
+
+_TOKEN = re.compile(r"[!-~]+")
+"""Printable ASCII without spaces: what may go into a header (the S2 key, the contact address)."""
+
+_SETTINGS: Mapping[str, str] = MappingProxyType(
+    {
+        "cache_days": "--cache-days / ENRICH_CACHE_DAYS",
+        "connect_timeout": "ENRICH_CONNECT_TIMEOUT",
+        "read_timeout": "ENRICH_READ_TIMEOUT",
+        "deadline": "ENRICH_DEADLINE",
+        "max_answer_bytes": "ENRICH_MAX_ANSWER_MB",
+        "attempts": "ENRICH_HTTP_ATTEMPTS",
+    }
+)
+"""Where a user sets each option: what a message about a bad value names."""
+
+_RANGES: Mapping[str, tuple[float, float, str]] = MappingProxyType(
+    {
+        "cache_days": (0, 3650, "days"),
+        "connect_timeout": (0.01, 300, "seconds"),
+        "read_timeout": (0.01, 600, "seconds"),
+        "deadline": (0.01, 3600, "seconds"),
+        "max_answer_bytes": (1024, 2**30, "bytes"),
+        "attempts": (1, 20, "attempts"),
+        "max_retry_after": (0, 3600, "seconds"),
+        "breaker_threshold": (1, 100, "failures"),
+        "backoff_initial": (0, 600, "seconds"),
+        "backoff_max": (0, 3600, "seconds"),
+        "connect_retry_pause": (0, 60, "seconds"),
+    }
+)
+_MAX_RATE = 10_000.0  # the emulator is asked at 1,000 a second
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -36,35 +75,48 @@ class HttpConfig:
     refresh: bool = False
     offline: bool = False
     connect_timeout: float = 5.0
-    read_timeout: float = 20.0
+    read_timeout: float = 20.0  # per socket read
+    deadline: float = 30.0  # per request: connecting, every read and decompression together
+    max_answer_bytes: int = MAX_ANSWER_MB * 2**20  # decoded; one byte more is a service error
     attempts: int = 5
     max_retry_after: float = 60.0
     rates: Mapping[str, float] = field(default_factory=lambda: DEFAULT_RATES)
     s2_api_key: str | None = field(default=None, repr=False)
     mailto: str | None = None
-    breaker_threshold: int = 3  # consecutive connection failures that open a host's circuit
+    breaker_threshold: int = 3  # failures to connect or answer in a row that open a circuit
     backoff_initial: float = 1.0  # first retry wait, seconds; doubles each retry (plus jitter)
     backoff_max: float = 30.0
     connect_retry_pause: float = 0.25  # wait before retrying a connection that failed, seconds
 
     def __post_init__(self) -> None:
-        checks = {
-            "cache_days": self.cache_days >= 0,
-            "connect_timeout": self.connect_timeout > 0,
-            "read_timeout": self.read_timeout > 0,
-            "attempts": self.attempts >= 1,
-            "max_retry_after": self.max_retry_after >= 0,
-            "breaker_threshold": self.breaker_threshold >= 1,
-            "backoff_initial": self.backoff_initial >= 0,
-            "backoff_max": self.backoff_max >= 0,
-            "connect_retry_pause": self.connect_retry_pause >= 0,
-        }
-        for name, ok in checks.items():
-            if not ok:
-                raise ConfigError(f"{name} out of range: {getattr(self, name)!r}")
+        """Refuse any value out of its range, as one line naming where it is set."""
+        for name, (low, high, unit) in _RANGES.items():
+            value = getattr(self, name)
+            if not (
+                isinstance(value, int | float) and math.isfinite(value) and low <= value <= high
+            ):
+                where = _SETTINGS.get(name, name)
+                if name == "max_answer_bytes":
+                    value, low, high, unit = value / 2**20, low / 2**20, high / 2**20, "MB"
+                raise ConfigError(
+                    f"{where}={value:g} is out of range: {low:g} to {high:g} {unit}"
+                    if isinstance(value, int | float)
+                    else f"{where}={value!r} is not a number"
+                )
         for service, rate in self.rates.items():
-            if not rate > 0:
-                raise ConfigError(f"rate for {service} must be > 0 requests per second: {rate!r}")
+            if not (math.isfinite(rate) and 0 < rate <= _MAX_RATE):
+                raise ConfigError(
+                    f"ENRICH_RATE_{service.upper()}={rate!r} (the rate for {service}) is out of "
+                    f"range: more than 0 and at most {_MAX_RATE:g} requests per second"
+                )
+        if self.s2_api_key is not None and not _TOKEN.fullmatch(self.s2_api_key):
+            raise ConfigError(
+                "S2_API_KEY is not a key: it must be printable ASCII without spaces or line breaks"
+            )
+        if self.mailto is not None and not _TOKEN.fullmatch(self.mailto):
+            raise ConfigError(
+                f"ENRICH_MAILTO={self.mailto!r} must be printable ASCII without spaces"
+            )
         object.__setattr__(self, "cache_path", Path(self.cache_path))
         object.__setattr__(self, "rates", MappingProxyType(dict(self.rates)))
 
@@ -106,9 +158,13 @@ class HttpConfig:
         for name, var in (
             ("connect_timeout", "ENRICH_CONNECT_TIMEOUT"),
             ("read_timeout", "ENRICH_READ_TIMEOUT"),
+            ("deadline", "ENRICH_DEADLINE"),
         ):
             if var in environ:
                 values[name] = _parse(environ, var, float)
+        if "ENRICH_MAX_ANSWER_MB" in environ:
+            megabytes = _parse(environ, "ENRICH_MAX_ANSWER_MB", float)
+            values["max_answer_bytes"] = round(megabytes * 2**20) if math.isfinite(megabytes) else 0
         for name, var in (("offline", "ENRICH_OFFLINE"), ("refresh", "ENRICH_REFRESH")):
             if var in environ:
                 values[name] = _parse_bool(environ, var)
@@ -126,9 +182,39 @@ class HttpConfig:
 
 def _parse(environ: Mapping[str, str], var: str, kind: type[int] | type[float]) -> Any:
     try:
-        return kind(environ[var])
+        value = kind(environ[var])
     except ValueError:
         raise ConfigError(f"{var}={environ[var]!r} is not a valid {kind.__name__}") from None
+    if not math.isfinite(value):
+        raise ConfigError(f"{var}={environ[var]!r} is not a finite number")
+    return value
+
+
+def check_base_url(url: str, setting: str) -> str:
+    """A service's base URL as given, when it is http(s) with a host; else a ConfigError
+    naming `setting` (the flag or variable) and the URL without its password."""
+    problem = _base_url_problem(url)
+    if problem is not None:
+        raise ConfigError(f"{setting}={shown_url(url)!r} {problem}")
+    return url
+
+
+def _base_url_problem(url: str) -> str | None:
+    if _TOKEN.fullmatch(url) is None:
+        return "is not a URL (spaces or characters outside printable ASCII)"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - a port out of range raises here
+    except ValueError as error:
+        return f"is not a valid URL ({error})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not host:
+        return "names no host"
+    if parts.query or parts.fragment:
+        return "must not carry a query or fragment"
+    return None
 
 
 def _parse_bool(environ: Mapping[str, str], var: str) -> bool:

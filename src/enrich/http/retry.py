@@ -3,7 +3,9 @@
 Retried: connection errors, timeouts, dropped connections, SSL EOF, HTTP 429, 500, 502, 503,
 504, and a 200 that is no answer (HTML, a damaged body, JSON of the wrong shape: answers.py).
 Never retried: other 4xx (asking again gives the same answer), certificate-verification
-failures (a local CA-bundle problem, apis.md 2.7) and hosts whose circuit is open.
+failures (a local CA-bundle problem, apis.md 2.7), hosts whose circuit is open, an answer over
+the size cap (it would be as large again) and a request that could not be sent as it stands
+(a malformed redirect target, an invalid URL).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from urllib3.exceptions import NewConnectionError
 
 from .answers import UnsoundAnswer
 from .breaker import CircuitOpenError
+from .limits import AnswerTooLarge, DeadlineExceeded
 
+_MAX_DETAIL = 160
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _UNREACHABLE_ERRNOS = frozenset({errno.ECONNREFUSED, errno.ENETUNREACH, errno.EHOSTUNREACH})
 
@@ -68,7 +72,9 @@ def is_certificate_failure(exc: BaseException) -> bool:
 def is_retryable_exception(exc: BaseException) -> bool:
     if isinstance(exc, UnsoundAnswer):
         return exc.retryable
-    if isinstance(exc, CircuitOpenError) or is_certificate_failure(exc):
+    if isinstance(exc, CircuitOpenError | AnswerTooLarge) or is_certificate_failure(exc):
+        return False
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.TooManyRedirects):
         return False
     return isinstance(
         exc,
@@ -111,7 +117,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 def describe_exception(exc: BaseException) -> str:
     """A short reason for an error message (no URL, headers or stack)."""
-    if isinstance(exc, CircuitOpenError | UnsoundAnswer):
+    if isinstance(exc, CircuitOpenError | UnsoundAnswer | AnswerTooLarge | DeadlineExceeded):
         return str(exc)
     if isinstance(exc, requests.exceptions.HTTPError) and exc.response is not None:
         return f"HTTP {exc.response.status_code} {exc.response.reason or ''}".strip()
@@ -132,4 +138,7 @@ def describe_exception(exc: BaseException) -> str:
         return "connection dropped while reading the answer"
     if isinstance(exc, requests.exceptions.ConnectionError):
         return "connection dropped before an answer"
-    return type(exc).__name__
+    if isinstance(exc, requests.exceptions.TooManyRedirects):
+        return "too many redirects"
+    detail = " ".join(str(exc).split())[:_MAX_DETAIL]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__

@@ -3,7 +3,8 @@
 requests-cache calls the transport adapter only when it must go to the network, so putting the
 circuit breaker and the rate limiter here means cache hits never wait and never count as requests,
 while revalidations and retries do. An answer of the wrong kind is refused here too, before
-requests-cache can store it or prefer it to an expired entry that could still answer.
+requests-cache can store it or prefer it to an expired entry that could still answer, and so
+is one over the size cap or past the deadline (limits.py): neither is ever cached.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
+
+from enrich.urls import host_of
 
 from .answers import refuse_unsound
 from .breaker import CircuitBreaker, CircuitOpenError
+from .limits import BoundedAdapter, Deadline, DeadlineExceeded, read_capped
 from .ratelimit import RateLimiters
 from .retry import describe_exception, is_certificate_failure, is_connect_failure
 from .stats import StatsRecorder
@@ -41,8 +43,9 @@ class OfflineViolation(requests.exceptions.RequestException):
     """A request reached the network in offline mode (the cache settings should prevent it)."""
 
 
-class GuardedAdapter(HTTPAdapter):
-    """HTTPAdapter that consults the circuit breaker and the service's rate limiter first."""
+class GuardedAdapter(BoundedAdapter):
+    """HTTPAdapter that consults the circuit breaker and the service's rate limiter first,
+    and reads each answer within `deadline` seconds and `max_answer_bytes`."""
 
     def __init__(
         self,
@@ -52,6 +55,8 @@ class GuardedAdapter(HTTPAdapter):
         stats: StatsRecorder,
         offline: bool,
         retry_after: Callable[[requests.Response], float | None],
+        deadline: float,
+        max_answer_bytes: int,
     ) -> None:
         super().__init__()
         self._breaker = breaker
@@ -59,11 +64,13 @@ class GuardedAdapter(HTTPAdapter):
         self._stats = stats
         self._offline = offline
         self._retry_after = retry_after
+        self._deadline = deadline
+        self._max_answer_bytes = max_answer_bytes
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
         if self._offline:
             raise OfflineViolation("offline mode: no request may be sent")
-        host = urlsplit(request.url or "").netloc
+        host = host_of(request.url or "")
         self._breaker.check(host)
         service = getattr(_current, "service", None) or host
         limiter = self._limiters.get(service)
@@ -75,14 +82,26 @@ class GuardedAdapter(HTTPAdapter):
             raise
         self._stats.add("requests", service)
         try:
-            response = super().send(request, *args, **kwargs)
+            with Deadline(self._deadline).running() as deadline:
+                try:
+                    response = super().send(request, *args, **kwargs)
+                    read_capped(response, self._max_answer_bytes, deadline)
+                except requests.exceptions.RequestException:
+                    if deadline.expired:
+                        raise DeadlineExceeded(
+                            f"no complete answer within {self._deadline:g} s"
+                        ) from None
+                    raise
         except requests.exceptions.RequestException as exc:
             if is_connect_failure(exc) or is_certificate_failure(exc):
                 # Count the failure first: the threads the refund wakes then see an open circuit.
                 self._breaker.record_failure(host, describe_exception(exc))
                 limiter.refund(slot)  # nothing reached the service: no need to space after it
+            elif isinstance(exc, requests.exceptions.Timeout):
+                # A host that accepts and never answers is as gone as one that refuses.
+                self._breaker.record_failure(host, describe_exception(exc))
             else:
-                self._breaker.record_success(host)  # it connected; the answer was the problem
+                self._breaker.record_success(host)  # it answered; the answer was the problem
             raise
         self._breaker.record_success(host)
         if response.status_code == 429:

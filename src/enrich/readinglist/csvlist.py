@@ -10,6 +10,7 @@ from enrich.errors import InputError
 from enrich.models import Entry
 from enrich.readinglist.model import ParsedItems, ParseWarning
 from enrich.readinglist.paperline import read_paper_line
+from enrich.text import allow_long_csv_fields
 
 _COLUMN_NAMES = {
     "title": ("title", "paper", "paper title"),
@@ -23,6 +24,7 @@ _COLUMN_NAMES = {
 
 def parse_csv(text: str, file: str, this_year: int | None = None) -> ParsedItems:
     """One paper per row; header names are matched case-insensitively."""
+    allow_long_csv_fields()
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:

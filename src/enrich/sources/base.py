@@ -8,12 +8,18 @@ matching's job, one stage later.
 
 from __future__ import annotations
 
+import functools
+import logging
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
+from enrich.errors import EnrichError
 from enrich.http import HttpClient, ServiceError
+from enrich.http.retry import describe_exception
 from enrich.models import Candidate, Entry, Identifiers
+
+log = logging.getLogger("enrich.sources")
 
 
 class KnownPaper(Protocol):
@@ -47,10 +53,18 @@ class Source(ABC):
     """A bibliographic service seen through the shared HTTP client.
 
     Subclasses set `name` (the rate-limiter / service name, also `Candidate.source`)
-    and implement `find` and `fetch`.
+    and implement `find` and `fetch`. Whatever else an answer provokes while a subclass
+    reads it (a shape no one foresaw) leaves `find` and `fetch` as a ServiceError for that
+    paper, never as a crash of the run: every subclass's two methods are wrapped so.
     """
 
     name: str
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for method in ("find", "fetch"):
+            if method in cls.__dict__:
+                setattr(cls, method, _answers_as_service_errors(cls.__dict__[method]))
 
     def __init__(self, client: HttpClient, base_url: str) -> None:
         self.client = client
@@ -73,3 +87,18 @@ class Source(ABC):
         identifier keeps this default.
         """
         return [None] * len(papers)
+
+
+def _answers_as_service_errors(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def guarded(self: Source, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except EnrichError:
+            raise
+        except Exception as error:
+            log.debug("%s: an answer could not be read", self.name, exc_info=True)
+            reason = f"an answer could not be read ({describe_exception(error)})"
+            raise ServiceError(self.name, reason) from None
+
+    return guarded

@@ -1,0 +1,174 @@
+"""Bounds on one answer: a total deadline and a cap on its decoded size.
+
+A socket timeout bounds each read, not the answer: a server that sends one byte a second
+never trips it. So every request runs under a `Deadline` that shuts its socket down when the
+time is up, whatever the connection is doing (connecting, waiting for headers, reading the
+body), and the body is read here in chunks, decompressed with a bound, until `cap` bytes;
+one byte more is an `AnswerTooLarge`, and nothing of it is kept or cached.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+_CHUNK = 64 * 1024
+_current = threading.local()
+
+
+class AnswerTooLarge(requests.exceptions.ContentDecodingError):
+    """The answer is larger than the cap, as sent or once decompressed."""
+
+
+class DeadlineExceeded(requests.exceptions.ReadTimeout):
+    """No complete answer within the request's total deadline."""
+
+
+class Deadline:
+    """A request's total time: when it runs out, the socket in use is shut down.
+
+    Shutting the socket down wakes a read blocked in another thread at once (the read sees
+    the connection end), which no timeout on the socket can do for a slow trickle.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._socket: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def watch(self, sock: socket.socket | None) -> None:
+        """The socket the request now uses; shut at once if the time is already up."""
+        with self._lock:
+            self._socket = sock
+            if self.expired and sock is not None:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            if self._socket is not None:
+                _shut(self._socket)
+
+    @contextmanager
+    def running(self) -> Iterator[Deadline]:
+        """This thread's requests are under this deadline until the block ends."""
+        previous = getattr(_current, "deadline", None)
+        _current.deadline = self
+        self._timer.start()
+        try:
+            yield self
+        finally:
+            self._timer.cancel()
+            _current.deadline = previous
+
+
+def _shut(sock: socket.socket) -> None:
+    # socket.socket's own shutdown, also for a TLS socket: no TLS goodbye to a stalled peer.
+    # A socket already closed has nothing left to wake.
+    with suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _watch(sock: socket.socket | None) -> None:
+    deadline = getattr(_current, "deadline", None)
+    if deadline is not None:
+        deadline.watch(sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    """A connection that tells the thread's deadline which socket to shut."""
+
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        if self.sock is not None:  # a kept-alive connection: connect() is not called again
+            _watch(self.sock)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        if self.sock is not None:
+            _watch(self.sock)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class BoundedAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections a Deadline can shut, and whose bodies are capped."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _WatchedHTTPPool,
+            "https": _WatchedHTTPSPool,
+        }
+
+
+def read_capped(response: requests.Response, cap: int, deadline: Deadline) -> None:
+    """Read the body into `response.content`, decompressed, refusing more than `cap` bytes.
+
+    urllib3 decompresses with a bound per read, so a small gzip body that inflates a
+    thousandfold never exists in memory beyond one chunk over the cap.
+    """
+    if response.__dict__.get("_content_consumed"):
+        if len(response.content or b"") > cap:
+            raise AnswerTooLarge(f"answer larger than {_size(cap)}", response=response)
+        return
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > cap:
+        response.close()
+        raise AnswerTooLarge(f"answer of {_size(int(declared))}, over {_size(cap)}")
+    body = bytearray()
+    started = time.monotonic()
+    try:
+        for chunk in response.raw.stream(_CHUNK, decode_content=True):
+            body += chunk
+            if len(body) > cap:
+                raise AnswerTooLarge(f"answer larger than {_size(cap)}")
+            if deadline.expired:
+                break
+    except AnswerTooLarge:
+        response.close()
+        raise
+    except Exception as error:
+        if not deadline.expired:
+            raise requests.exceptions.ChunkedEncodingError(error) from error
+    if deadline.expired:
+        response.close()
+        elapsed = time.monotonic() - started
+        raise DeadlineExceeded(
+            f"no complete answer within {deadline.seconds:g} s "
+            f"({len(body)} bytes in {elapsed:.0f} s of body)"
+        )
+    response._content = bytes(body)
+    response._content_consumed = True
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.1f} MiB" if count >= 2**20 else f"{count} bytes"
