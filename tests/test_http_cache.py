@@ -196,7 +196,7 @@ class TestRefresh:
 
 
 def test_unknown_backend_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="unknown cache backend"):
+    with pytest.raises(ConfigError, match="is not a cache"):
         make_client(tmp_path, cache_backend="mongodb://127.0.0.1")
 
 
@@ -394,3 +394,61 @@ def test_the_command_line_says_so_in_one_line_and_exits_2(tmp_path: Path, capsys
     assert lines[-1].startswith("enrich: error: the HTTP cache ") and "Traceback" not in lines
     assert lines[-1].endswith("is damaged (file is not a database): delete it and run again")
     assert issubclass(CacheUnusable, EnrichError)
+
+
+class _Planted:
+    """Unpickling this creates `marker`: what a planted cache entry could do with a shell."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def _plant_pickle(cache_file: Path, marker: Path) -> int:
+    """Overwrite every stored response of a cache file with the planted pickle."""
+    import pickle
+    import sqlite3
+
+    with sqlite3.connect(cache_file) as db:
+        planted = db.execute("UPDATE responses SET value = ?", (pickle.dumps(_Planted(marker)),))
+        return planted.rowcount
+
+
+def test_an_old_pickle_cache_is_set_aside_unread(tmp_path: Path, mocked, clock, caplog) -> None:
+    from requests_cache import CachedSession
+    from requests_cache.backends import SQLiteCache
+
+    cache_file = tmp_path / "cache" / "http.sqlite"
+    cache_file.parent.mkdir()
+    mocked.get(DBLP, json=NO_HITS)
+    # What an older enrich left: requests-cache's default (pickle) SQLite cache, one entry.
+    old = CachedSession(backend=SQLiteCache(str(cache_file)), allowable_methods=("GET",))
+    old.get(DBLP, params={"q": "x"})
+    old.close()
+    marker = tmp_path / "code-ran"
+    assert _plant_pickle(cache_file, marker) == 1
+    with make_client(tmp_path, clock) as client:
+        reply = client.get_json("dblp", DBLP, {"q": "x"})
+    assert not marker.exists()
+    assert not reply.from_cache  # asked again: nothing of the old file was read
+    assert (tmp_path / "cache" / "http.sqlite.pickle-old").is_file()
+    said = [r.getMessage() for r in caplog.records if "set aside" in r.getMessage()]
+    assert len(said) == 1 and "http.sqlite.pickle-old" in said[0]
+    with make_client(tmp_path, clock) as client:  # the new cache is kept from then on
+        assert client.get_json("dblp", DBLP, {"q": "x"}).from_cache
+
+
+def test_a_pickle_planted_in_the_json_cache_never_runs(tmp_path: Path, mocked, clock) -> None:
+    mocked.get(DBLP, json=NO_HITS)
+    with make_client(tmp_path, clock) as client:
+        client.get_json("dblp", DBLP, {"q": "x"})
+    cache_file = tmp_path / "cache" / "http.sqlite"
+    marker = tmp_path / "code-ran"
+    assert _plant_pickle(cache_file, marker) == 1
+    with make_client(tmp_path, clock) as client:
+        reply = client.get_json("dblp", DBLP, {"q": "x"})
+    assert not marker.exists()
+    assert reply.data == NO_HITS and not reply.from_cache  # an unreadable entry is a miss
+    assert len(mocked.calls) == 2

@@ -38,6 +38,7 @@ from requests_cache.serializers.preconf import json_preconf_stage
 from enrich.errors import ConfigError
 
 from .answers import ANSWER_STATUSES, is_answer
+from .config import backend_kind
 from .errors import CacheUnusable
 from .retry import describe_exception
 
@@ -217,7 +218,7 @@ def make_backend(cache_backend: str | None, cache_path: Any) -> BaseCache:
     "redis://host:port/db" / "rediss://..." (shared team cache), "memory://" (this process only).
     """
     spec = (cache_backend or "sqlite").strip()
-    scheme = urlsplit(spec).scheme.lower() if "://" in spec else spec.lower()
+    scheme = backend_kind(spec)
     if scheme == "sqlite":
         path = spec.split("://", 1)[1] if "://" in spec else str(cache_path)
         if not path:
@@ -230,11 +231,7 @@ def make_backend(cache_backend: str | None, cache_path: Any) -> BaseCache:
         return SafeSQLiteCache(str(file))
     if scheme in ("redis", "rediss", "unix"):
         return _redis_cache(spec)
-    if scheme == "memory":
-        return SafeMemoryCache()
-    raise ConfigError(
-        f"unknown cache backend {spec!r}: use a SQLite path, redis://host:port or memory://"
-    )
+    return SafeMemoryCache()
 
 
 class KeySafeSession(CachedSession):

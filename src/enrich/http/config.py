@@ -113,6 +113,8 @@ class HttpConfig:
             raise ConfigError(
                 "S2_API_KEY is not a key: it must be printable ASCII without spaces or line breaks"
             )
+        if self.cache_backend is not None:
+            backend_kind(self.cache_backend.strip())
         if self.mailto is not None and not _TOKEN.fullmatch(self.mailto):
             raise ConfigError(
                 f"ENRICH_MAILTO={self.mailto!r} must be printable ASCII without spaces"
@@ -224,3 +226,18 @@ def _parse_bool(environ: Mapping[str, str], var: str) -> bool:
     if value in _FALSE:
         return False
     raise ConfigError(f"{var}={environ[var]!r} is not a yes/no value")
+
+
+def backend_kind(spec: str) -> str:
+    """ "sqlite", "redis", "rediss", "unix" or "memory": which store `spec` names; a
+    ConfigError for any other, so a bad setting fails before the input is read."""
+    try:
+        scheme = urlsplit(spec).scheme.lower() if "://" in spec else spec.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in ("sqlite", "redis", "rediss", "unix", "memory"):
+        raise ConfigError(
+            f"ENRICH_CACHE_BACKEND / --cache-backend {shown_url(spec)!r} is not a cache: "
+            "use a SQLite path, redis://host:port or memory://"
+        )
+    return scheme
