@@ -121,3 +121,23 @@ def test_an_overrides_cell_past_any_limit_is_one_line_naming_the_file(
     assert len(stderr.splitlines()) == 1 and "overrides.csv:" in stderr, stderr
     assert "field larger than field limit" in stderr
     assert service.requests == []
+
+
+def test_credentials_in_a_base_url_are_never_printed(tmp_path: Path, monkeypatch, capsys) -> None:
+    from hostile_servers import SilentServer
+
+    reading_list = tmp_path / "list.md"
+    reading_list.write_text("- [SOSP '23] Efficient Memory Management\n", encoding="utf-8")
+    with SilentServer() as silent:
+        with_password = silent.url.replace("http://", "http://ann:fixture-secret@")
+        monkeypatch.setenv("ENRICH_DBLP_URL", with_password)
+        monkeypatch.setenv("ENRICH_S2_URL", with_password)
+        monkeypatch.setenv("ENRICH_READ_TIMEOUT", "0.2")
+        monkeypatch.setenv("ENRICH_HTTP_ATTEMPTS", "1")
+        argv = ["run", str(reading_list), "--out", str(tmp_path / "out"), "--verbose"]
+        code = cli.main([*argv, "--cache", str(tmp_path / "c.sqlite")])
+    captured = capsys.readouterr()
+    assert code == ExitCode.UNREACHABLE, captured.err
+    assert "DBLP failed: no answer within the read timeout" in captured.err
+    assert "fixture-secret" not in captured.err + captured.out
+    assert "ann:" not in captured.err + captured.out
