@@ -3,6 +3,7 @@ and a damaged cache file."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -208,7 +209,9 @@ def test_memory_backend_leaves_no_file(tmp_path: Path, mocked, clock) -> None:
     assert not (tmp_path / "cache").exists()
 
 
-def test_redis_backend_chosen_by_configuration(tmp_path: Path, mocked, clock, monkeypatch) -> None:
+def test_redis_backend_chosen_by_configuration(
+    tmp_path: Path, mocked, clock, monkeypatch, caplog
+) -> None:
     fakeredis = pytest.importorskip("fakeredis")
     import redis
 
@@ -222,12 +225,17 @@ def test_redis_backend_chosen_by_configuration(tmp_path: Path, mocked, clock, mo
     monkeypatch.setattr(redis.Redis, "from_url", staticmethod(fake_from_url))
     mocked.get(DBLP, json=NO_HITS)
     backend = "redis://127.0.0.1:6390/2"
+    store = fakeredis.FakeRedis(server=server)
+    store.set("enrich-http:5e7cc59858ddd7f3", b"\x80\x04an old pickled entry")
     with make_client(tmp_path, clock, cache_backend=backend) as client:
         client.get_json("dblp", DBLP, {"q": "x"})
     with make_client(tmp_path, clock, cache_backend=backend) as client:
         assert client.get_json("dblp", DBLP, {"q": "x"}).from_cache
     assert urls == [backend, backend]
-    assert fakeredis.FakeRedis(server=server).keys("enrich-http-json:*")
+    (key,) = store.keys("enrich-http-json:*")
+    assert json.loads(store.get(key))["status_code"] == 200  # data, not a pickle
+    old = [r.getMessage() for r in caplog.records if "never read" in r.getMessage()]
+    assert len(old) == 2 and "enrich-http:*" in old[0]  # said by each client that saw them
     assert not (tmp_path / "cache").exists()
     assert len(mocked.calls) == 1
 
