@@ -402,7 +402,7 @@ def decode_field(latex: str) -> str:
 
 
 def as_latex_reads_it(text: str) -> str:
-    from enrich.emit.latex import clean_text
+    from enrich.text import clean_text
 
     return clean_text(text).replace('"', "\u201d")
 

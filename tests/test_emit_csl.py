@@ -33,7 +33,7 @@ from emit_support import (
 )
 from enrich.emit.csl import to_csl_json
 from enrich.emit.keys import assign_keys
-from enrich.emit.latex import clean_text
+from enrich.text import clean_text
 
 # citeproc-py 0.11 warns about CSL 1.0.2's event-title, yet prints it where a style asks.
 pytestmark = pytest.mark.filterwarnings("ignore:The following arguments for Reference")

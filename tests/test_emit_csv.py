@@ -20,8 +20,8 @@ from emit_support import (
 from enrich.emit.csv import COLUMNS, neutralise, to_csv
 from enrich.emit.json import to_json
 from enrich.emit.keys import assign_keys
-from enrich.emit.latex import clean_text
 from enrich.models import Author
+from enrich.text import clean_text
 
 
 def _read(data: bytes) -> pd.DataFrame:

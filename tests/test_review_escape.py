@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from enrich.models import Alternative
-from enrich.review.escape import code_block, escape_md, one_line
+from enrich.review.escape import code_block, escape_md
 from enrich.review.links import alternative_links, markdown_links, search_links
 from enrich.review.titles import differs, marked_plain, marked_titles, title_note
+from enrich.text import clean_text
 from fixture_records import ORCA, ORCA_LIST, PAELLA, PAELLA_LIST, REEF, REEF_LIST
 
 ESCAPED = [
@@ -18,10 +19,10 @@ ESCAPED = [
     ("\n## injected", "\\## injected"),
     ("# Heading-like title", "\\# Heading-like title"),
     ("C# and F# Compilers", "C# and F# Compilers"),
-    ("A\x00B", "AB"),
+    ("A\x00B", "A B"),  # a control is a space, as in every other output
     ("abc\u202edef", "abcdef"),
     ("\u2066isolated\u2069 \u200fmarks\u200e", "isolated marks"),
-    ("\x1b[31mred\x1b[0m", "\\[31mred\\[0m"),
+    ("\x1b[31mred\x1b[0m", "\\[31mred \\[0m"),
     ("tab\tand\r\nCRLF\u2028LS", "tab and CRLF LS"),
     ("  spaced   out  ", "spaced out"),
     ("[click](javascript:alert(1))", "\\[click\\](javascript:alert(1))"),
@@ -48,9 +49,9 @@ def test_an_escaped_value_is_one_line_without_controls(raw: str, escaped: str) -
     assert "<" not in escaped and ">" not in escaped
 
 
-def test_one_line_keeps_markdown_as_it_is() -> None:
+def test_clean_text_keeps_markdown_as_it_is() -> None:
     """What the terminal and a code block show: controls gone, the text otherwise verbatim."""
-    assert one_line("A *b*\n<c>\x00\u202e") == "A *b* <c>"
+    assert clean_text("A *b*\n<c>\x00\u202e") == "A *b* <c>"
 
 
 def test_a_code_block_cannot_be_closed_by_a_value() -> None:

@@ -28,7 +28,6 @@ from enrich.console import (
     show_where_things_went,
 )
 from enrich.emit import BOOKTITLE_STYLES, BooktitleStyle
-from enrich.emit.latex import clean_text
 from enrich.errors import ConfigError, EnrichError, ExitCode, Interrupted
 from enrich.http import HttpConfig
 from enrich.http.config import check_base_url
@@ -46,6 +45,7 @@ from enrich.readinglist import FORMATS, ReadingList
 from enrich.review import interactive, summarize
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
 from enrich.sources.s2 import DEFAULT_URL as S2_URL
+from enrich.text import clean_text
 
 MAX_JOBS = 32
 """More workers only wait: each service's rate limit spaces the requests anyway."""

@@ -29,11 +29,11 @@ from rich.table import Table
 from rich.text import Text
 
 from enrich.emit.json import entry_to_json
-from enrich.emit.latex import clean_text
 from enrich.models import EnrichedRecord, Entry
 from enrich.pipeline import RunReport
 from enrich.readinglist import ReadingList
 from enrich.review import needs_review, summarize
+from enrich.text import clean_text
 
 log = logging.getLogger("enrich")
 

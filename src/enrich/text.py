@@ -150,3 +150,28 @@ CSV_FIELD_LIMIT = 16 * 2**20
 def allow_long_csv_fields() -> None:
     """Raise the csv module's (process-wide) cell limit to CSV_FIELD_LIMIT, never lower it."""
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+
+
+_WHITESPACE = re.compile(r"\s+")
+_PRINTABLE_ASCII = re.compile(r"[ -~]*")
+"""Text without a control or an invisible mark: nothing for `clean_text` to take out."""
+
+
+def _visible(char: str) -> str:
+    category = unicodedata.category(char)
+    if category in ("Cc", "Zl", "Zp"):  # controls, line and paragraph separators
+        return " "
+    if category == "Cf":  # invisible format marks (soft hyphen, RTL mark, joiners)
+        return ""
+    if category == "Cs":  # a lone surrogate cannot be encoded at all
+        return "\ufffd"
+    return char
+
+
+def clean_text(text: str) -> str:
+    """One line of text: line breaks and controls become single spaces, invisible marks
+    (bidi overrides, zero-width characters) go. What every output and the terminal show of
+    a value from a list or a service."""
+    if _PRINTABLE_ASCII.fullmatch(text):
+        return _WHITESPACE.sub(" ", text).strip()
+    return _WHITESPACE.sub(" ", "".join(_visible(ch) for ch in text)).strip()

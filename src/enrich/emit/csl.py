@@ -24,10 +24,9 @@ from enrich.emit.fields import (
     title_of,
     year_of,
 )
-from enrich.emit.latex import clean_text
 from enrich.emit.names import split_name
 from enrich.models import EnrichedRecord
-from enrich.text import page_range
+from enrich.text import clean_text, page_range
 
 _CSL_TYPES = {
     "inproceedings": "paper-conference",

@@ -29,8 +29,8 @@ from enrich.emit.fields import (
     title_of,
     year_of,
 )
-from enrich.emit.latex import clean_text
 from enrich.models import EnrichedRecord
+from enrich.text import clean_text
 
 COLUMNS = (
     "key",

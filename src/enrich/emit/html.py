@@ -24,9 +24,9 @@ from urllib.parse import quote
 import jinja2
 
 from enrich.emit.fields import author_names, primary_url, short_venue, title_of, year_of
-from enrich.emit.latex import clean_text
 from enrich.models import EnrichedRecord, MatchStatus
 from enrich.review import review_section
+from enrich.text import clean_text
 from enrich.urls import safe_url
 
 _SHOWN_AUTHORS = 8

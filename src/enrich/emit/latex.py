@@ -10,13 +10,14 @@ field), non-ASCII goes through pylatexenc, and what pylatexenc cannot spell
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pylatexenc.latexencode import (
     RULE_DICT,
     UnicodeToLatexConversionRule,
     UnicodeToLatexEncoder,
 )
+
+from enrich.text import clean_text
 
 _SPECIALS = {
     ord("{"): r"\textbraceleft",
@@ -52,32 +53,11 @@ _ENSUREMATH = re.compile(r"\\ensuremath\{(\\[A-Za-z]+)\}")
 # pylatexenc accents a dotless i ({\"\i}); biber decodes that to a dotless i plus a combining
 # diaeresis, which pdflatex cannot typeset. {\"i} decodes to the precomposed "ï".
 _ACCENTED_DOTLESS = re.compile(r"(\\[\"'`^~=.uvH])\\([ij])(?![A-Za-z])")
-_WHITESPACE = re.compile(r"\s+")
 _LEADING_NAME = re.compile(r"^(\w[\w.+\-]*):\s+")
 
 
-def _visible(char: str) -> str:
-    category = unicodedata.category(char)
-    if category in ("Cc", "Zl", "Zp"):  # controls, line and paragraph separators
-        return " "
-    if category == "Cf":  # invisible format marks (soft hyphen, RTL mark, joiners)
-        return ""
-    if category == "Cs":  # a lone surrogate cannot be encoded at all
-        return "\ufffd"
-    return char
-
-
-_PRINTABLE_ASCII = re.compile(r"[ -~]*")
-"""Text without a control or an invisible mark: nothing for `clean_text` to take out."""
 _PLAIN = re.compile(r"[ !'()*+,\-./0-9:;=?@A-Z\[\]`a-z|]*")
 """Printable ASCII that pylatexenc gives back unchanged (no specials, quotes or < >)."""
-
-
-def clean_text(text: str) -> str:
-    """One line of text: line breaks and controls become single spaces, invisible marks go."""
-    if _PRINTABLE_ASCII.fullmatch(text):
-        return _WHITESPACE.sub(" ", text).strip()
-    return _WHITESPACE.sub(" ", "".join(_visible(ch) for ch in text)).strip()
 
 
 def to_latex(text: str) -> str:

@@ -49,9 +49,8 @@ from urllib.parse import quote
 from markdown_it import MarkdownIt
 
 from enrich.emit.fields import author_names, primary_url, short_venue, year_of
-from enrich.emit.latex import clean_text
 from enrich.models import EnrichedRecord
-from enrich.text import normalize_title
+from enrich.text import clean_text, normalize_title
 from enrich.urls import safe_url
 
 __all__ = ["SHORT_LABELS", "render_linked_markdown"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from enrich.emit.latex import clean_text, to_latex
-from enrich.text import fold_to_ascii
+from enrich.emit.latex import to_latex
+from enrich.text import clean_text, fold_to_ascii
 
 _DBLP_HOMONYM_NUMBER = re.compile(r"\s+\d{4}$")
 _PARTICLES = frozenset(

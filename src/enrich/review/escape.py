@@ -9,30 +9,13 @@ controls, nothing Markdown or HTML would read as markup.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-"""Bidirectional marks, embeddings, overrides and isolates: they reorder what is shown."""
-_SPACES = re.compile(r"\s+")
+from enrich.text import clean_text
+
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MARKDOWN = frozenset("\\`*_[]|~")
 """Backslash-escaped: emphasis, strike, links, code spans, table cells (and `\\` itself)."""
 _BACKTICKS = re.compile(r"`+")
-
-
-def one_line(text: str) -> str:
-    """The text as one line: line breaks and tabs become spaces, other controls and bidi
-    marks go, runs of spaces become one. Also what the terminal is shown."""
-    kept = []
-    for char in text:
-        if char in _LINE_BREAKS or char == "\t":
-            kept.append(" ")
-        elif char in _BIDI or unicodedata.category(char) == "Cc":
-            continue
-        else:
-            kept.append(char)
-    return _SPACES.sub(" ", "".join(kept)).strip()
 
 
 def escape_md(text: str) -> str:
@@ -40,7 +23,7 @@ def escape_md(text: str) -> str:
     CommonMark): HTML's `& < >` as entities, Markdown's punctuation backslash-escaped, a
     leading `#` escaped; never inside a code span, where entities stay undecoded."""
     escaped = "".join(
-        _HTML.get(char) or ("\\" + char if char in _MARKDOWN else char) for char in one_line(text)
+        _HTML.get(char) or ("\\" + char if char in _MARKDOWN else char) for char in clean_text(text)
     )
     return "\\" + escaped if escaped.startswith("#") else escaped
 
@@ -50,4 +33,8 @@ def code_block(lines: list[str], info: str = "", indent: str = "") -> list[str]:
     than any run of backticks inside, so no value can close it early."""
     longest = max((len(run) for line in lines for run in _BACKTICKS.findall(line)), default=0)
     fence = "`" * max(3, longest + 1)
-    return [f"{indent}{fence}{info}", *(indent + one_line(line) for line in lines), indent + fence]
+    return [
+        f"{indent}{fence}{info}",
+        *(indent + clean_text(line) for line in lines),
+        indent + fence,
+    ]

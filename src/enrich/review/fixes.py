@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from enrich.models import EnrichedRecord
 from enrich.overrides import COLUMNS, OverridesFile
-
-from .escape import one_line
+from enrich.text import clean_text
 
 MAX_PINS = 9
 """Keys 1..9 pin a candidate in `enrich review`; the report offers as many."""
@@ -80,7 +79,7 @@ def _naming(record: EnrichedRecord, file: OverridesFile) -> dict[str, str]:
     """The cell naming the paper: its title, or its citation key where the file has no
     title column or the title would start the line with '#' (read as a comment)."""
     columns = file.columns or COLUMNS
-    title = one_line(record.entry.title)
+    title = clean_text(record.entry.title)
     key = record.entry.key or record.key
     comment = columns[0] == "title" and title.startswith("#")
     if key and "key" in columns and ("title" not in columns or comment):

@@ -31,8 +31,8 @@ from enrich.overrides import (
 )
 from enrich.readinglist import ReadingList, read_list
 from enrich.samerecord import merge_same_records
+from enrich.text import clean_text
 
-from .escape import one_line
 from .fixes import Pin, pin_row, pins, skip_row
 from .links import record_links, search_links
 from .report import render_review
@@ -133,7 +133,7 @@ def walk(
         try:
             (origin,) = append_overrides(overrides, [row])
         except InputError as error:
-            write(f"not written: {one_line(str(error))}\n")
+            write(f"not written: {clean_text(str(error))}\n")
             continue
         written += 1
         write(f"{row['action']}: wrote {origin}\n")
@@ -151,24 +151,24 @@ def card(record: EnrichedRecord, offered: Sequence[Pin], number: int, total: int
     label = f"{entry.label} " if entry.label else ""
     listed, recorded = marked_plain(entry.title, record.title)
     lines = [
-        f"[{number}/{total}] {review_section(record)} · {one_line(where(record))}",
-        f"  list:       {one_line(label)}{listed}",
+        f"[{number}/{total}] {review_section(record)} · {clean_text(where(record))}",
+        f"  list:       {clean_text(label)}{listed}",
         f"  status:     {match.status}"
-        + (f" by {one_line(match.decided_by)}" if match.decided_by else ""),
+        + (f" by {clean_text(match.decided_by)}" if match.decided_by else ""),
     ]
     if match.status == "matched":
         venue = " ".join(str(v) for v in (record.venue, record.year) if v)
-        lines.append(f"  record:     {recorded} ({one_line(venue or 'no venue')})")
+        lines.append(f"  record:     {recorded} ({clean_text(venue or 'no venue')})")
         names = ", ".join(a.name for a in record.authors[:6])
         if names:
-            lines.append(f"  authors:    {one_line(names)}")
+            lines.append(f"  authors:    {clean_text(names)}")
         lines += [f"  link:       {url}" for _, url in record_links(record)]
-    lines += [f"  note:       {one_line(title_note(note) or note)}" for note in match.notes]
+    lines += [f"  note:       {clean_text(title_note(note) or note)}" for note in match.notes]
     for index, pin in enumerate(offered, start=1):
         chosen = " (the record chosen)" if pin.chosen else ""
         venue = f"{pin.venue or 'no venue'} {pin.year or '?'}"
-        ident = one_line(pin.dblp_key or pin.doi or pin.s2_id or "")
-        lines.append(f"  {index}  {one_line(pin.title)} ({one_line(venue)}; {ident}){chosen}")
+        ident = clean_text(pin.dblp_key or pin.doi or pin.s2_id or "")
+        lines.append(f"  {index}  {clean_text(pin.title)} ({clean_text(venue)}; {ident}){chosen}")
     if match.status != "matched":
         lines += [f"  search:     {url}" for _, url in search_links(entry.title)]
     return "\n".join(lines) + "\n"

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from enrich.models import EnrichedRecord
+from enrich.text import clean_text
 
-from .escape import one_line
 from .sections import (
     AMBIGUOUS,
     NOT_MATCHED,
@@ -37,7 +37,9 @@ def summarize(records: Sequence[EnrichedRecord], review_path: str | None = None)
         (r for r in records if review_section(r) in (AMBIGUOUS, NOT_MATCHED)), key=list_order
     )
     for record in unsettled[:SHOWN]:
-        text.append(f"  {record.match.status:<10} {where(record)}  {one_line(record.entry.title)}")
+        text.append(
+            f"  {record.match.status:<10} {where(record)}  {clean_text(record.entry.title)}"
+        )
     if len(unsettled) > SHOWN:
         text.append(f"  ... and {len(unsettled) - SHOWN} more")
     if review_path and any(needs_review(r) for r in records):

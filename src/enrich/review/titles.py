@@ -12,9 +12,9 @@ import difflib
 import re
 from collections.abc import Callable
 
-from enrich.text import normalize_title
+from enrich.text import clean_text, normalize_title
 
-from .escape import escape_md, one_line
+from .escape import escape_md
 
 _TITLE_NOTE = re.compile(r"^the list's title differs from the record's: '.*'(?P<how>[^']*)$")
 
@@ -30,7 +30,7 @@ def marked_plain(listed: str, recorded: str) -> tuple[str, str]:
     """Both titles for the terminal, marked as wdiff does: [-the list's own-] and
     {+the record's own+} words."""
     ours, theirs = _segments(listed, recorded)
-    return _join(ours, "[-", "-]", one_line), _join(theirs, "{+", "+}", one_line)
+    return _join(ours, "[-", "-]", clean_text), _join(theirs, "{+", "+}", clean_text)
 
 
 Segment = tuple[list[str], bool]
@@ -38,7 +38,7 @@ Segment = tuple[list[str], bool]
 
 
 def _segments(listed: str, recorded: str) -> tuple[list[Segment], list[Segment]]:
-    ours, theirs = one_line(listed).split(), one_line(recorded).split()
+    ours, theirs = clean_text(listed).split(), clean_text(recorded).split()
     matcher = difflib.SequenceMatcher(
         a=[_comparable(w) for w in ours], b=[_comparable(w) for w in theirs], autojunk=False
     )
