@@ -6,7 +6,7 @@ page is driven over a websocket (websocket-client): navigate, evaluate, type, cl
 screenshot. Every console message, uncaught exception, dialog and network request the
 page makes is recorded, so a test can say the page loaded cleanly and offline.
 
-By hand: `python -m tests.browser_support screenshot [OUT.png]` renders the shipped list
+By hand: `python tests/browser_support.py screenshot [OUT.png]` renders the shipped list
 (through the local emulator, as the tests do) and saves a screenshot of its page,
 docs/html-page.png by default.
 """
@@ -262,22 +262,13 @@ def shipped_records_page(out: Path) -> Path:
     from enrich.emit.html import render_html
     from enrich.emit.json import load_records
     from enrich.emulator import Emulator
-    from enrich.http import HttpConfig
-    from enrich.pipeline import RunOptions, read_inputs, run
+    from enrich.pipeline import read_inputs, run
+    from pipeline_support import emulated_options
 
     shipped = REPO / "data" / "raw" / "mlsys-reading-list.md"
     with tempfile.TemporaryDirectory(prefix="enrich-html-") as folder:
-        tmp = Path(folder)
-        http = HttpConfig(cache_path=tmp / "http.sqlite", rates={"dblp": 1000.0, "s2": 1000.0})
         with Emulator() as emulator:
-            options = RunOptions(
-                out_dir=tmp / "out",
-                http=http,
-                dblp_url=emulator.url,
-                s2_url=emulator.url,
-                overrides=tmp / "overrides.csv",
-                jobs=4,
-            )
+            options = emulated_options(Path(folder), emulator.url)
             run(read_inputs([shipped]), options)
         records = load_records(options.out_dir / f"{shipped.stem}.json")
     out.write_text(render_html(records, shipped.stem), encoding="utf-8")
@@ -287,7 +278,7 @@ def shipped_records_page(out: Path) -> Path:
 def main(argv: list[str]) -> int:
     """`screenshot [OUT.png]`: the shipped list's page, as docs/html-page.png by default."""
     if not argv or argv[0] != "screenshot" or len(argv) > 2:
-        print("usage: python -m tests.browser_support screenshot [OUT.png]", file=sys.stderr)
+        print("usage: python tests/browser_support.py screenshot [OUT.png]", file=sys.stderr)
         return 2
     out = Path(argv[1]) if len(argv) > 1 else REPO / "docs" / "html-page.png"
     with tempfile.TemporaryDirectory(prefix="enrich-html-") as folder:

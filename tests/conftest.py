@@ -48,28 +48,13 @@ def shipped_outputs(tmp_path_factory: pytest.TempPathFactory) -> ShippedOutputs:
     cache; shared by the tests that feed the .bib to LaTeX and to citation-js.
     """
     from enrich.emulator import Emulator
-    from enrich.pipeline import RunOptions, read_inputs, run
+    from enrich.pipeline import read_inputs, run
+    from pipeline_support import SHIPPED, emulated_options
 
     tmp = tmp_path_factory.mktemp("shipped-outputs")
-    shipped = Path(__file__).parent.parent / "data" / "raw" / "mlsys-reading-list.md"
-    http = HttpConfig(
-        cache_path=tmp / "cache" / "http.sqlite",
-        rates={"dblp": 1000.0, "s2": 1000.0},
-        attempts=2,
-        backoff_initial=0.0,
-        backoff_max=0.0,
-        max_retry_after=0.0,
-    )
     with Emulator() as emulator:
-        options = RunOptions(
-            out_dir=tmp / "out",
-            http=http,
-            dblp_url=emulator.url,
-            s2_url=emulator.url,
-            overrides=tmp / "overrides.csv",
-            jobs=4,
-        )
-        report = run(read_inputs([shipped]), options)
+        options = emulated_options(tmp, emulator.url, http_changes={"attempts": 2})
+        report = run(read_inputs([SHIPPED]), options)
     assert report.service_errors == {}, report.service_errors
     bib = options.out_dir / "mlsys-reading-list.bib"
     data = options.out_dir / "mlsys-reading-list.json"

@@ -9,12 +9,12 @@ from dataclasses import replace
 import pytest
 
 from enrich.emulator import Corpus, Emulator
-from enrich.http import HttpConfig
 from enrich.linked import carries, check_links, choose_linked
 from enrich.match import choose_record
-from enrich.pipeline import RunOptions, read_inputs, run
+from enrich.pipeline import read_inputs, run
 from enrich.sources.s2 import parse_paper
 from fixture_records import PAELLA, PAGED, PAGED_CORR, PAGED_SOSP, entry
+from pipeline_support import emulated_options
 
 S2_PAGED = parse_paper(
     next(raw for raw in Corpus.load().s2 if raw["externalIds"].get("DBLP") == PAGED_SOSP.ids.dblp)
@@ -88,13 +88,7 @@ def test_a_list_that_links_its_papers_is_resolved_by_the_links(tmp_path):
     path = tmp_path / "links.md"
     path.write_text("- [vLLM](https://arxiv.org/abs/2309.06180v1)\n", encoding="utf-8")
     with Emulator() as emulator:
-        options = RunOptions(
-            out_dir=tmp_path / "out",
-            http=HttpConfig(cache_path=tmp_path / "c.sqlite", rates={"dblp": 1e3, "s2": 1e3}),
-            dblp_url=emulator.url,
-            s2_url=emulator.url,
-            overrides=tmp_path / "overrides.csv",
-        )
+        options = emulated_options(tmp_path, emulator.url)
         (record,) = run(read_inputs([path]), options).records
         asked = dict(emulator.requests)
     assert record.entry.arxiv == "2309.06180"

@@ -23,10 +23,10 @@ from enrich.emit import load_records
 from enrich.emulator import Emulator, Faults
 from enrich.emulator.services import Answer
 from enrich.errors import ExitCode
-from enrich.http import HttpConfig
 from enrich.models import EnrichedRecord
 from enrich.pipeline import RunOptions, RunReport, read_inputs, run
 from http_testkit import expire_all
+from pipeline_support import emulated_options
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "data" / "raw" / "mlsys-reading-list.md"
@@ -111,21 +111,7 @@ def _s2_all_unknown(stack: ExitStack) -> tuple[str, str]:
 
 
 def options(dblp: str, s2: str, tmp: Path) -> RunOptions:
-    return RunOptions(
-        out_dir=tmp / "out",
-        http=HttpConfig(
-            cache_path=tmp / "cache.sqlite",
-            rates={"dblp": 1000.0, "s2": 1000.0},
-            attempts=3,
-            backoff_initial=0.01,
-            backoff_max=0.02,
-            read_timeout=2.0,
-            connect_timeout=1.0,
-        ),
-        dblp_url=dblp,
-        s2_url=s2,
-        overrides=tmp / "overrides.csv",
-    )
+    return emulated_options(tmp, dblp, s2, http_changes={"attempts": 3, "read_timeout": 2.0})
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +175,7 @@ def test_expired_answers_standing_in_during_an_outage_are_said_once_per_service(
     with Emulator() as emulator:
         url = emulator.url
         good = run(read_inputs([SHIPPED]), options(url, url, tmp_path))
-    assert expire_all(tmp_path / "cache.sqlite") > 97
+    assert expire_all(tmp_path / "cache" / "http.sqlite") > 97
     before = (tmp_path / "out" / f"{STEM}.bib").read_bytes()
     port = int(url.rsplit(":", 1)[1])
     down = Faults(probability=1.0, kinds=("503",))

@@ -17,7 +17,6 @@ from enrich.emit import files, load_records
 from enrich.emulator import Emulator, Faults
 from enrich.emulator.services import Answer
 from enrich.errors import ExitCode, InputError, OutputError
-from enrich.http import HttpConfig
 from enrich.lastgood import combine
 from enrich.match import no_decision
 from enrich.merge import merge_record
@@ -25,6 +24,7 @@ from enrich.models import Entry
 from enrich.pipeline import RunOptions, read_inputs, run, select_entries
 from enrich.readinglist import parse_text
 from enrich.text import normalize_title
+from pipeline_support import emulated_options
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "data" / "raw" / "mlsys-reading-list.md"
@@ -32,31 +32,16 @@ FACTS = json.loads((ROOT / "tests" / "fixtures" / "papers_part1.json").read_text
 FAULTS = Faults(every=3, kinds=("429", "503", "slow", "drop"), retry_after=1, slow_seconds=1.2)
 
 
-def http_config(cache: Path, **changes: object) -> HttpConfig:
-    """Fast retries and no rate limit: the emulator is local and the faults are planned."""
-    config = HttpConfig(
-        cache_path=cache,
-        rates={"dblp": 1000.0, "s2": 1000.0},
-        attempts=8,  # faults hit every 3rd request of all threads: 8 tries always get through
-        backoff_initial=0.01,
-        backoff_max=0.02,
-        max_retry_after=0.02,
-        read_timeout=0.6,  # half a slow answer: it times out and is retried; a busy machine is not slow
-        connect_timeout=1.0,
-    )
-    return dataclasses.replace(config, **changes)
+PLANNED_FAULTS = {
+    "attempts": 8,  # faults hit every 3rd request of all threads: 8 tries always get through
+    "read_timeout": 0.6,  # half a slow answer: it times out and is retried
+}
 
 
 def options_for(emulator_url: str, tmp: Path, **changes: object) -> RunOptions:
     http_changes = {k: changes.pop(k) for k in ("offline", "refresh") if k in changes}
-    return RunOptions(
-        out_dir=tmp / "out",
-        http=http_config(tmp / "cache" / "http.sqlite", **http_changes),
-        dblp_url=emulator_url,
-        s2_url=emulator_url,
-        overrides=tmp / "overrides.csv",
-        jobs=4,
-        **changes,
+    return emulated_options(
+        tmp, emulator_url, http_changes={**PLANNED_FAULTS, **http_changes}, **changes
     )
 
 
