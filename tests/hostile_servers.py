@@ -13,7 +13,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 Chunks = Iterable[bytes]
 Behaviour = Callable[["Request"], Chunks]
@@ -26,15 +26,10 @@ class Request:
     headers: dict[str, str]
 
 
-@dataclass
-class HostileServer:
-    """One listening socket; every connection is read up to its headers and answered by
-    `behaviour`, whose chunks are written as they come (a generator can sleep between)."""
+class _Listener:
+    """A listening socket on 127.0.0.1 whose connections `_take` is given, each in a thread."""
 
-    behaviour: Behaviour
-    requests: list[Request] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self._stopped = threading.Event()
@@ -50,7 +45,31 @@ class HostileServer:
                 conn, _ = self._listener.accept()
             except (TimeoutError, OSError):
                 continue
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+            self._take(conn)
+
+    def _take(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopped.set()
+        self._listener.close()
+
+
+class HostileServer(_Listener):
+    """Every connection is read up to its headers and answered by `behaviour`, whose chunks
+    are written as they come (a generator can sleep between them)."""
+
+    def __init__(self, behaviour: Behaviour) -> None:
+        super().__init__()
+        self.behaviour = behaviour
+        self.requests: list[Request] = []
+
+    def _take(self, conn: socket.socket) -> None:
+        threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
     def _answer(self, conn: socket.socket) -> None:
         with conn:
@@ -66,46 +85,21 @@ class HostileServer:
             except OSError:
                 return  # the client gave up on us: what several of these servers want
 
-    def __enter__(self) -> HostileServer:
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self._stopped.set()
-        self._listener.close()
-
-
-class SilentServer:
-    """Accepts every connection and never answers (nor closes)."""
+class SilentServer(_Listener):
+    """Accepts every connection and never answers (nor closes it before the end)."""
 
     def __init__(self) -> None:
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.2)
+        super().__init__()
         self._held: list[socket.socket] = []
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
         self.accepted = 0
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-
-    def _serve(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.accepted += 1
-            self._held.append(conn)
-
-    def __enter__(self) -> SilentServer:
-        self._thread.start()
-        return self
+    def _take(self, conn: socket.socket) -> None:
+        self.accepted += 1
+        self._held.append(conn)
 
     def __exit__(self, *exc_info: object) -> None:
-        self._stopped.set()
-        self._listener.close()
+        super().__exit__(*exc_info)
         for conn in self._held:
             conn.close()
 
