@@ -31,7 +31,8 @@ def merge_duplicates(items: Iterable[Entry]) -> tuple[list[Entry], list[ParseWar
             continue
         first = merged[index]
         merged[index] = combine_entries(first, item)
-        warnings.append(ParseWarning(item.file, item.lines[0], _repeat_message(first, item)))
+        message = _repeat_message(first, item)
+        warnings.append(ParseWarning(item.file, item.lines[0], message, repeat=True))
     return merged, warnings
 
 

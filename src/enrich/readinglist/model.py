@@ -15,6 +15,8 @@ class ParseWarning:
     file: str
     line: int
     message: str
+    repeat: bool = False
+    """The paper was listed before (dedupe.py): the review lists these apart."""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"

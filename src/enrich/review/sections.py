@@ -24,13 +24,9 @@ STATUS_ORDER = ("error", "not_cached", "ambiguous", "unmatched", "matched", "ski
 NOT_LOOKED_UP = "not looked up in this run (--only/--limit)"
 """lastgood's note on a paper an --only/--limit run did not ask about: nothing to settle."""
 
-REPEAT = "same paper as "
-"""How the parser's warning on a paper listed twice reads (readinglist/dedupe.py)."""
-
-
 def repeats(warnings: Iterable[ParseWarning]) -> list[str]:
     """The parser's warnings on papers listed twice, as "file:line: same paper as ..."."""
-    return [str(warning) for warning in warnings if warning.message.startswith(REPEAT)]
+    return [str(warning) for warning in warnings if warning.repeat]
 
 
 def review_section(record: EnrichedRecord) -> str | None:
