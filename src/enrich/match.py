@@ -31,6 +31,10 @@ COMPANION = 85.0
 (PipeTransformer's arXiv title 89, Parallax's 87); 90 and above needs no author check."""
 MARGIN = 5.0
 """Two different papers whose scores are this close are too close to call."""
+TITLE_DIFFERS = "the list's title differs from the record's: "
+"""How the note on a reworded title starts; the review shows the two titles marked up."""
+LABEL_DIFFERS = "the list says "
+"""How a note on the list's year or venue against the record's starts."""
 PIN_NOT_FOUND = "the pinned record was not among the candidates; only its identifiers are known"
 """The note of a pin no search returned; merge drops it when DBLP's export completes the record."""
 NEAR = 60.0
@@ -191,11 +195,11 @@ def _notes(entry: Entry, e: Evidence) -> list[str]:
         )
     elif e.title < EXACT:
         how = " (accepted because venue and year agree)" if e.reason == "reworded" else ""
-        notes.append(f"the list's title differs from the record's: '{c.title}'{how}")
+        notes.append(f"{TITLE_DIFFERS}'{c.title}'{how}")
     if e.year_delta:
-        notes.append(f"the list says {entry.year}, the record says {c.year}")
+        notes.append(f"{LABEL_DIFFERS}{entry.year}, the record says {c.year}")
     if e.venue in AGAINST:
-        notes.append(f"the list says {entry.venue}, the record says {c.venue}")
+        notes.append(f"{LABEL_DIFFERS}{entry.venue}, the record says {c.venue}")
     elif e.venue == "preprint":
         notes.append(f"only the arXiv preprint was found; the list says {entry.venue}")
     elif e.venue == "published":

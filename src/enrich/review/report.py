@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from enrich.match import LABEL_DIFFERS
 from enrich.models import Alternative, EnrichedRecord
 from enrich.overrides import HEADER, OverridesFile
 
@@ -32,7 +33,6 @@ from .sections import (
 from .titles import differs, marked_titles, title_note
 
 MAX_AUTHORS = 8
-LABEL_NOTE = "the list says "
 """How match.py starts a note on a label's year or venue that the record contradicts."""
 MAX_LINES_NAMED = 20
 """Papers an --only run left out are named by line, up to this many."""
@@ -112,7 +112,7 @@ def _noted(record: EnrichedRecord, overrides: OverridesFile) -> list[str]:
             f"- fix: the list words the title differently; writing the record's title at "
             f"{escape_md(where(record))} settles it, or confirm the record with this line:"
         )
-    elif any(note.startswith(LABEL_NOTE) for note in record.match.notes):
+    elif any(note.startswith(LABEL_DIFFERS) for note in record.match.notes):
         out.append(
             f"- fix: if the record is the paper, correct the label at {escape_md(where(record))}"
             ", or confirm the record with this line:"

@@ -24,6 +24,7 @@ STATUS_ORDER = ("error", "not_cached", "ambiguous", "unmatched", "matched", "ski
 NOT_LOOKED_UP = "not looked up in this run (--only/--limit)"
 """lastgood's note on a paper an --only/--limit run did not ask about: nothing to settle."""
 
+
 def repeats(warnings: Iterable[ParseWarning]) -> list[str]:
     """The parser's warnings on papers listed twice, as "file:line: same paper as ..."."""
     return [str(warning) for warning in warnings if warning.repeat]

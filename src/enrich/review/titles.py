@@ -12,11 +12,12 @@ import difflib
 import re
 from collections.abc import Callable
 
+from enrich.match import TITLE_DIFFERS
 from enrich.text import clean_text, normalize_title
 
 from .escape import escape_md
 
-_TITLE_NOTE = re.compile(r"^the list's title differs from the record's: '.*'(?P<how>[^']*)$")
+_TITLE_NOTE = re.compile(rf"^{re.escape(TITLE_DIFFERS)}'.*'(?P<how>[^']*)$")
 
 
 def marked_titles(listed: str, recorded: str) -> tuple[str, str]:
