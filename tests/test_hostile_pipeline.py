@@ -99,20 +99,25 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory):
         result = subprocess.run(
             command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120
         )
-    return result, root / "out"
+        command[command.index("run")] = "resolve"  # prints each paper's outcome, records' text
+        shown = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120
+        )
+    return result, shown, root / "out"
 
 
 def test_the_run_ends_as_usual_in_one_line_messages(hostile_run) -> None:
-    result, _ = hostile_run
-    assert result.returncode in (0, 1, 3), result.stderr
-    assert "Traceback" not in result.stderr
-    for line in (result.stdout + result.stderr).splitlines():
-        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", line), line
-    assert KEY not in result.stdout + result.stderr
+    for result in hostile_run[:2]:
+        assert result.returncode in (0, 1, 3), result.stderr
+        assert "Traceback" not in result.stderr
+        for line in (result.stdout + result.stderr).splitlines():
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", line), line
+        assert KEY not in result.stdout + result.stderr
+    assert "Hostile" in hostile_run[1].stdout and "status" in hostile_run[1].stdout
 
 
 def test_no_output_holds_a_link_that_is_not_http(hostile_run) -> None:
-    _, out = hostile_run
+    out = hostile_run[2]
     outputs = sorted(p for p in out.iterdir() if p.is_file())
     assert {p.suffix for p in outputs} >= {".bib", ".csv", ".json", ".html", ".md"}
     for output in outputs:
@@ -123,14 +128,14 @@ def test_no_output_holds_a_link_that_is_not_http(hostile_run) -> None:
 
 
 def test_the_json_says_which_links_were_left_out(hostile_run) -> None:
-    _, out = hostile_run
+    out = hostile_run[2]
     document = json.loads((out / "list.json").read_text(encoding="utf-8"))
     notes = [note for record in document["records"] for note in record["match"]["notes"]]
     assert any("left out: javascript: link, not http(s)" in note for note in notes), notes
 
 
 def test_the_review_holds_no_live_markup_heading_or_control(hostile_run) -> None:
-    _, out = hostile_run
+    out = hostile_run[2]
     review = (out / "list.review.md").read_text(encoding="utf-8")
     assert "Example Study" in review  # the papers are there, their service text with them
     assert "<img" not in review and "<script" not in review
