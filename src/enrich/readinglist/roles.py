@@ -21,7 +21,7 @@ from enrich.readinglist.skips import (
     QUOTED,
     UNDER_SKIPPED,
     is_anchor,
-    is_code_host,
+    link_kind,
     skip_reason,
 )
 
@@ -85,7 +85,7 @@ def has_evidence(reading: ItemReading) -> bool:
         return True
     if reading.ids.doi or reading.ids.arxiv or reading.source in ("link", "quote"):
         return True
-    return any(not is_anchor(link) and not is_code_host(link) for link in reading.links)
+    return any(not is_anchor(link) and link_kind(link) is None for link in reading.links)
 
 
 def _no_title_reason(reading: ItemReading) -> str:
