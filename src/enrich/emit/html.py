@@ -15,7 +15,6 @@ the same records give the same bytes.
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,11 +27,8 @@ from enrich.emit.fields import author_names, primary_url, short_venue, title_of,
 from enrich.emit.latex import clean_text
 from enrich.models import EnrichedRecord, MatchStatus
 from enrich.review import review_section
+from enrich.urls import safe_url
 
-_SAFE_URL = re.compile(r"https?://[^\s/?#\\]+(?:[/?#][^\s\\]*)?", re.IGNORECASE)
-"""An absolute http(s) URL with a host: the only links the page writes."""
-_UNSAFE_CHARACTER = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
-"""Characters a browser drops or folds in a URL ("java\\tscript:"): a URL with one is refused."""
 _SHOWN_AUTHORS = 8
 """Authors shown before "and N more" (all of them are searched)."""
 _YEAR_SPAN_MAX = 40
@@ -89,13 +85,6 @@ class Bar:
     value: str
     count: int
     percent: float
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is an absolute http(s) link, else None (javascript:, data:, relative)."""
-    if not url or _UNSAFE_CHARACTER.search(url) or not _SAFE_URL.fullmatch(url):
-        return None
-    return url
 
 
 def _text(value: str | None) -> str | None:

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 def _markdown() -> MarkdownIt:
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     parser.normalizeLink = lambda url: url  # the list's own spelling: ids are read from it
+    parser.validateLink = lambda url: True  # "[Title](javascript:...)" is a title all the same
     return parser
 
 

@@ -26,6 +26,7 @@ from enrich.readinglist.metadata import (
     read_metadata_line,
     read_venue_year,
 )
+from enrich.urls import safe_url
 
 TitleSource = Literal["link", "emphasis", "quote", "text"]
 
@@ -82,7 +83,11 @@ def read_item(inline: Inline, this_year: int | None = None) -> ItemReading:
     text = _plain(kept)
     found = _find_title(kept, this_year)
     title_link = inline.links[found.link] if found and found.link is not None else None
-    own_ids = identifiers_from_url(title_link.href) if title_link else LinkIds()
+    own_ids = (
+        identifiers_from_url(title_link.href)
+        if title_link and followable(title_link)
+        else LinkIds()
+    )
     ids = own_ids if own_ids.doi or own_ids.arxiv else _item_ids(inline)
     url = best_url(inline.links, title_link)
     line_meta = read_metadata_line(text, this_year) if text and _is_plain(found) else None
@@ -103,7 +108,7 @@ def _is_plain(found: _Found | None) -> bool:
 
 def _item_ids(inline: Inline) -> LinkIds:
     """The DOI and arXiv id the item's links (and its text) agree on."""
-    from_links = [identifiers_from_url(link.href) for link in inline.links if _followable(link)]
+    from_links = [identifiers_from_url(link.href) for link in inline.links if followable(link)]
     return agreed([*from_links, identifiers_in_text(inline.text)])
 
 
@@ -223,18 +228,20 @@ def _quoted_title(text: str, this_year: int | None) -> _Found | None:
     return _Found(title, "quote", Metadata(meta.label, venue, meta.year, authors))
 
 
-def _followable(link: Link) -> bool:
-    return bool(link.href) and not link.href.startswith("#")
+def followable(link: Link) -> bool:
+    """A link out of the list that may be kept: an absolute http(s) URL. A `javascript:`,
+    `data:`, `file:` or relative target is never an entry's url, nor read for ids."""
+    return safe_url(link.href) is not None
 
 
 def best_url(links: tuple[Link, ...], title_link: Link | None = None) -> str | None:
     """The link that best names the paper: the title's, else the first giving an id,
     else the first one."""
-    if title_link is not None and _followable(title_link):
+    if title_link is not None and followable(title_link):
         return title_link.href
-    followable = [link for link in links if _followable(link)]
-    for link in followable:
+    kept = [link for link in links if followable(link)]
+    for link in kept:
         ids = identifiers_from_url(link.href)
         if ids.doi or ids.arxiv:
             return link.href
-    return followable[0].href if followable else None
+    return kept[0].href if kept else None

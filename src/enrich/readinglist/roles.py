@@ -15,12 +15,11 @@ from typing import Literal
 
 from enrich.readinglist.outline import ItemNode
 from enrich.readinglist.paperline import title_problem
-from enrich.readinglist.reading import ItemReading
+from enrich.readinglist.reading import ItemReading, followable
 from enrich.readinglist.skips import (
     NOT_TEXT,
     QUOTED,
     UNDER_SKIPPED,
-    is_anchor,
     link_kind,
     skip_reason,
 )
@@ -85,7 +84,7 @@ def has_evidence(reading: ItemReading) -> bool:
         return True
     if reading.ids.doi or reading.ids.arxiv or reading.source in ("link", "quote"):
         return True
-    return any(not is_anchor(link) and link_kind(link) is None for link in reading.links)
+    return any(followable(link) and link_kind(link) is None for link in reading.links)
 
 
 def _no_title_reason(reading: ItemReading) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from enrich.readinglist.linkids import identifiers_from_url
 from enrich.readinglist.mdtokens import Link
-from enrich.readinglist.reading import ItemReading
+from enrich.readinglist.reading import ItemReading, followable
 
 TABLE_OF_CONTENTS: Final = "a table-of-contents link"
 CODE_ONLY: Final = "a link to code, not to a paper"
@@ -88,10 +88,9 @@ MAX_TITLE_WORDS = 40
 
 def skip_reason(reading: ItemReading) -> str | None:
     """Why an item that has a title is still not a paper, or None when it is one."""
-    links = [link for link in reading.links if link.href]
     if reading.title_link is not None and is_anchor(reading.title_link):
         return TABLE_OF_CONTENTS
-    followed = [link for link in links if not is_anchor(link)]
+    followed = [link for link in reading.links if followable(link)]
     kinds = [link_kind(link) for link in followed]
     if followed and None not in kinds and not _own_evidence(reading):
         title_kind = link_kind(reading.title_link) if reading.title_link else None
