@@ -209,6 +209,12 @@ def _is_initial(word: str, bare: bool = False) -> bool:
     return bare or "." in word
 
 
+def _are_initials(given: str) -> bool:
+    """ "G", "A. N", "J.-P.": a given name of initials only, as APA writes it."""
+    words = given.split()
+    return bool(words) and all(_is_initial(word, bare=True) for word in words)
+
+
 def _has_initial(name: str) -> bool:
     given = name.split(",", 1)[1] if "," in name else name
     return any(_is_initial(word) for word in given.split())
@@ -218,9 +224,7 @@ def _pair_family_given(parts: list[str]) -> list[str]:
     """ "Hinton, G., Vinyals, O." -> two names; "Chen, Tianqi" -> one; else as written."""
     single = [len(part.split()) == 1 for part in parts]
     pairs = range(0, len(parts) - 1, 2)
-    if len(parts) % 2 == 0 and all(
-        single[i] and _is_initial(parts[i + 1], bare=True) for i in pairs
-    ):
+    if len(parts) % 2 == 0 and all(single[i] and _are_initials(parts[i + 1]) for i in pairs):
         return [f"{parts[i]}, {parts[i + 1]}." for i in pairs]
     if len(parts) >= 2 and single[0] and single[1] and (len(parts) == 2 or not single[2]):
         return [f"{parts[0]}, {parts[1]}", *parts[2:]]

@@ -2,7 +2,8 @@
 
 The title is the link text or the bold/italic span when the item has one ("[Title](url)
 (NeurIPS 2017)", "**Title**. ICLR 2018"), the quoted part of a citation ("Chen, Tianqi,
-et al. "Title." OSDI (2018)"), else the text before the trailing metadata. Link words
+et al. "Title." OSDI (2018)"), the sentence after an APA reference's year ("Hinton, G., &
+Dean, J. (2015). Title. Venue."), else the text before the trailing metadata. Link words
 ("[Paper]", "[pdf]", badge images), venue links ("([EuroSys 2024](...))"), nicknames
 ("(`ByteScheduler`)") and cross-references are read or dropped, never kept in the title.
 """
@@ -28,7 +29,7 @@ from enrich.readinglist.metadata import (
 )
 from enrich.urls import safe_url
 
-TitleSource = Literal["link", "emphasis", "quote", "text"]
+TitleSource = Literal["link", "emphasis", "quote", "citation", "text"]
 
 _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _EMPTY_BRACKETS = re.compile(r"\s*(?:\[\s*\]|\(\s*\))")
@@ -40,6 +41,13 @@ _BADGE_TEXT = re.compile(
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _GLUED = re.compile(r"^(?:[\w'’\-]|\s*:\s*[^\W\d_])")
 _QUOTED = re.compile(r"[\"“”](?P<title>[^\"“”]{3,}?)[\"“”]")
+_APA = re.compile(
+    r"^(?P<authors>[^()]+?)\s*(?P<label>\((?P<year>(?:19|20)\d{2})[a-z]?(?:,[^()]{1,30})?\))"
+    r"\.\s+(?P<rest>\S.*)$"
+)
+"""An APA reference: authors, "(2015).", then the title and the venue as sentences."""
+_SENTENCE_END = re.compile(r"(?<=[^\W_])(?:\.|(?P<kept>[?!]))(?:\s+|$)")
+_PAGES = re.compile(r"\s*[,(]?\s*\bpp?\.\s*\d+(?:\s*[-–]+\s*\d+)?\)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +156,11 @@ def _find_title(pieces: list[Piece], this_year: int | None) -> _Found | None:
         if found is not None:
             return found
     text = _plain(pieces)
-    return _quoted_title(text, this_year) or _text_title(text, this_year)
+    return (
+        _quoted_title(text, this_year)
+        or _apa_title(text, this_year)
+        or _text_title(text, this_year)
+    )
 
 
 def _text_title(text: str, this_year: int | None) -> _Found | None:
@@ -226,6 +238,22 @@ def _quoted_title(text: str, this_year: int | None) -> _Found | None:
     venue = meta.venue or clean_venue(rest)
     title = match.group("title").strip(EDGE)
     return _Found(title, "quote", Metadata(meta.label, venue, meta.year, authors))
+
+
+def _apa_title(text: str, this_year: int | None) -> _Found | None:
+    """An APA reference's title: `Vaswani, A., et al. (2017). Attention is all you need. In
+    NeurIPS.`; the venue is what follows it, without pages or an arXiv id."""
+    match = _APA.match(text)
+    authors = read_authors(match.group("authors"), strict=False) if match else ()
+    if match is None or not authors:
+        return None
+    rest = match.group("rest")
+    end = _SENTENCE_END.search(rest)
+    title = (rest[: end.start()] + (end.group("kept") or "")) if end else rest
+    after, meta = peel(_PAGES.sub("", rest[end.end() :]) if end else "", this_year)
+    own = Metadata(match.group("label"), None, int(match.group("year")), authors)
+    venue = meta.venue or clean_venue(after)
+    return _Found(title.strip(EDGE), "citation", own.then(Metadata(venue=venue)))
 
 
 def followable(link: Link) -> bool:

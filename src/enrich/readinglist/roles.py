@@ -82,7 +82,7 @@ def has_evidence(reading: ItemReading) -> bool:
     meta = reading.meta
     if reading.label or meta.venue or meta.year or meta.authors:
         return True
-    if reading.ids.doi or reading.ids.arxiv or reading.source in ("link", "quote"):
+    if reading.ids.doi or reading.ids.arxiv or reading.source in ("link", "quote", "citation"):
         return True
     return any(followable(link) and link_kind(link) is None for link in reading.links)
 
