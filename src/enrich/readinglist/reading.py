@@ -89,7 +89,7 @@ def read_item(inline: Inline, this_year: int | None = None) -> ItemReading:
     badges = {index for index, link in enumerate(inline.links) if _is_badge(link, pieces, index)}
     kept = [p for i, p in enumerate(pieces) if p.link not in badges and not _nickname(pieces, i)]
     text = _plain(kept)
-    found = _find_title(kept, this_year)
+    found = _find_title(kept, text, this_year)
     title_link = inline.links[found.link] if found and found.link is not None else None
     own_ids = (
         identifiers_from_url(title_link.href)
@@ -149,13 +149,13 @@ def _plain(pieces: list[Piece]) -> str:
     return " ".join(_EMPTY_BRACKETS.sub("", text).split())
 
 
-def _find_title(pieces: list[Piece], this_year: int | None) -> _Found | None:
-    """A link's or an emphasis's text, else a citation's quoted title, else the text."""
+def _find_title(pieces: list[Piece], text: str, this_year: int | None) -> _Found | None:
+    """A link's or an emphasis's text, else a citation's title, else the text (`text`,
+    the pieces' plain text)."""
     for start, end, link in _spans(pieces):
         found = _span_title(pieces, start, end, link, this_year)
         if found is not None:
             return found
-    text = _plain(pieces)
     return (
         _quoted_title(text, this_year)
         or _apa_title(text, this_year)

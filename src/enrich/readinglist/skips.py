@@ -146,7 +146,7 @@ def _is_prose(title: str, text: str) -> bool:
     words = len(title.split())
     if _NOTE_LEAD.match(text) or words > MAX_TITLE_WORDS:
         return True
-    ends = [
-        m for m in _SENTENCE_END.finditer(title) if not m.group().lower().startswith(_ABBREVIATIONS)
-    ]
-    return words >= 12 and bool(ends)
+    if words < 12:
+        return False
+    ends = _SENTENCE_END.finditer(title)
+    return any(not m.group().lower().startswith(_ABBREVIATIONS) for m in ends)
