@@ -8,6 +8,7 @@ the line or at its end. These functions accept all of them and never raise.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -39,14 +40,23 @@ def expand_year(two_digits: int, this_year: int | None = None) -> int:
     A year more than two years ahead of today cannot be a paper's year yet, so it
     belongs to the previous century.
     """
-    this_year = this_year or dt.date.today().year
     candidate = 2000 + two_digits
-    return candidate if candidate <= this_year + 2 else 1900 + two_digits
+    return candidate if candidate <= current_year(this_year) + 2 else 1900 + two_digits
+
+
+def current_year(this_year: int | None = None) -> int:
+    """The year two-digit years are read against: the one given, else today's."""
+    return this_year or dt.date.today().year
 
 
 def read_label(inner: str, this_year: int | None = None) -> tuple[str | None, int | None]:
     """The venue and year inside a label's brackets ("OSDI' 20" -> ("OSDI", 2020))."""
-    text = inner.strip()
+    return _read_label(inner.strip(), current_year(this_year))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_label(text: str, this_year: int) -> tuple[str | None, int | None]:
+    """Cached: a list writes the same few venues and years again and again."""
     year: int | None = None
     match = _FOUR_DIGIT_YEAR.search(text)
     if match:

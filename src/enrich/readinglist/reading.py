@@ -33,6 +33,8 @@ TitleSource = Literal["link", "emphasis", "quote", "citation", "text"]
 
 _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _EMPTY_BRACKETS = re.compile(r"\s*(?:\[\s*\]|\(\s*\))")
+_EMPTY_PAIR = re.compile(r"\[\s*\]|\(\s*\)")
+"""Found fast, as it starts with a bracket; `_EMPTY_BRACKETS` then takes the space before it."""
 _BADGE_TEXT = re.compile(
     rf"^\s*[\[(]?\s*(?:(?:{LINK_WORDS})[\s/&,+|]*)+[\])]?\s*$|^\s*(?:arxiv:?\s*)?\d{{4}}\.\d{{4,5}}"
     r"(?:v\d+)?\s*$|^\s*(?:doi:?\s*)?10\.\d{4,9}/\S+\s*$|^\s*https?://\S+\s*$",
@@ -117,7 +119,8 @@ def _is_plain(found: _Found | None) -> bool:
 def _item_ids(inline: Inline) -> LinkIds:
     """The DOI and arXiv id the item's links (and its text) agree on."""
     from_links = [identifiers_from_url(link.href) for link in inline.links if followable(link)]
-    return agreed([*from_links, identifiers_in_text(inline.text)])
+    in_text = identifiers_in_text(inline.text)
+    return agreed([*from_links, in_text]) if from_links else in_text
 
 
 def _without_checkbox(pieces: tuple[Piece, ...]) -> list[Piece]:
@@ -146,7 +149,9 @@ def _nickname(pieces: list[Piece], index: int) -> bool:
 
 def _plain(pieces: list[Piece]) -> str:
     text = "".join(piece.text for piece in pieces)
-    return " ".join(_EMPTY_BRACKETS.sub("", text).split())
+    if _EMPTY_PAIR.search(text):
+        text = _EMPTY_BRACKETS.sub("", text)
+    return " ".join(text.split())
 
 
 def _find_title(pieces: list[Piece], text: str, this_year: int | None) -> _Found | None:
@@ -243,7 +248,7 @@ def _quoted_title(text: str, this_year: int | None) -> _Found | None:
 def _apa_title(text: str, this_year: int | None) -> _Found | None:
     """An APA reference's title: `Vaswani, A., et al. (2017). Attention is all you need. In
     NeurIPS.`; the venue is what follows it, without pages or an arXiv id."""
-    match = _APA.match(text)
+    match = _APA.match(text) if ")." in text else None
     authors = read_authors(match.group("authors"), strict=False) if match else ()
     if match is None or not authors:
         return None

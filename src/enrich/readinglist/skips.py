@@ -9,6 +9,7 @@ nothing is dropped silently. Which sites hold code, courses or blogs is said onc
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 from urllib.parse import urlsplit
@@ -104,6 +105,7 @@ def is_anchor(link: Link) -> bool:
     return link.href.startswith("#")
 
 
+@functools.lru_cache(maxsize=1024)
 def link_kind(link: Link) -> str | None:
     """CODE_ONLY, COURSE or BLOG for a link to code, a course or a blog post; None for any
     other link. A PDF, or a link naming a DOI or an arXiv id, is a paper wherever it is."""
