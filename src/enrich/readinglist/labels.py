@@ -23,6 +23,7 @@ _QUOTED_TWO_DIGIT_YEAR = re.compile(
     rf"[{_QUOTES}]\s*(\d{{2}})(?!\d)|(?<![\d\w])(\d{{2}})\s*[{_QUOTES}]?\s*$"
 )
 _SEPARATORS = " \t-–—:|,;"
+_CLOSING = ("]", ")")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,8 @@ def split_label(text: str, this_year: int | None = None) -> tuple[Label | None, 
 def split_trailing_label(text: str, this_year: int | None = None) -> tuple[Label | None, str]:
     """A label at the end of the text, only when it holds a year: "Title (OSDI 2020)"."""
     stripped = text.strip()
+    if not stripped.endswith(_CLOSING):  # no label: spares a search from every position
+        return None, stripped
     found = _TRAILING_LABEL.search(stripped)
     if not found or not _holds_year(found.group("sq") or found.group("par"), this_year):
         return None, stripped

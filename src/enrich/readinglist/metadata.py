@@ -58,6 +58,8 @@ _REMARK = re.compile(
     r"|distinguished paper|award|workshop|short paper|long paper)\b[^\[\]()]*[\])]$",
     re.IGNORECASE,
 )
+_CLOSED = ("]", ")", "]\n", ")\n")
+"""How a text ends that a badge, a cross-reference or a remark ends (`$` allows a newline)."""
 _TAIL_SEPARATOR = re.compile(r"[.,;]\s+|\s+[-–—|]\s+|\s+by\s+", re.IGNORECASE)
 _IN = re.compile(r"^(?:in|published (?:in|at)|appeared (?:in|at)|at)\s+", re.IGNORECASE)
 _ET_AL = re.compile(r"[,\s]*\b(?:et\.?\s*al\b\.?|and others)$", re.IGNORECASE)
@@ -99,7 +101,8 @@ def _peel_once(text: str, this_year: int) -> tuple[str, Metadata]:
 
     Cached: an item's text is peeled for its title, then the same text again when it is
     tried as a line of metadata; and tails ("ICLR 2018", "G. Hinton et al") repeat."""
-    for pattern in (_BADGE, _CROSS_REFERENCE, _REMARK):
+    closed = text.endswith(_CLOSED)  # else none of the three can match: no search
+    for pattern in (_BADGE, _CROSS_REFERENCE, _REMARK) if closed else ():
         match = pattern.search(text)
         if match:
             return text[: match.start()], Metadata()
