@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 
@@ -431,3 +432,15 @@ def test_a_key_given_twice_is_read_once_and_said():
         2,
         "not read: the key 'Example:a' is already the entry at line 1",
     )
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_a_list_leaves_the_cycle_collector_as_it_found_it(enabled):
+    (gc.enable if enabled else gc.disable)()
+    try:
+        parse_text("- [SOSP '23] A Paper\n", "list.md")
+        with pytest.raises(InputError):
+            parse_text("no list here\n", "list.md")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -12,7 +12,9 @@ from enrich.readinglist import parse_text
 from enrich.readinglist.markdown import parse_markdown
 from enrich.readinglist.mdtokens import block_chunks
 from enrich.readinglist.skips import (
+    BLOG,
     CODE_ONLY,
+    COURSE,
     EMPTY_ROW,
     NO_TITLE_COLUMN,
     PROSE,
@@ -44,6 +46,67 @@ def test_what_is_not_a_paper_is_skipped_with_its_reason(markdown, reason):
     parsed = parse_markdown(markdown + "\n", "list.md")
     assert parsed.items == () and parsed.warnings == ()
     assert [(item.line, item.reason) for item in parsed.skipped] == [(1, reason)]
+
+
+# (the Markdown of an item whose only links go to a course or a blog, why it is skipped)
+# fmt: off
+COURSES_AND_BLOGS = [
+    ("- [Convolutional Networks for Visual Recognition](http://cs231n.stanford.edu/)", COURSE),
+    ("- Natural Language Processing with Deep Learning [[course]](https://web.stanford.edu/class/cs224n/)", COURSE),
+    ("- [Machine Learning Systems](https://cs.stanford.edu/class/cs329s/)", COURSE),
+    ("- [Systems for ML](https://www.cs.example.edu/~someone/courses/mlsys/)", COURSE),
+    ("- [Deep Learning Systems](https://dlsys.example.edu/teaching/fall/)", COURSE),
+    ("- [Introduction to Deep Learning](https://ocw.mit.edu/courses/6-s191-introduction-to-deep-learning/)", COURSE),
+    ("- [Machine Learning Specialization](https://www.coursera.org/specializations/machine-learning)", COURSE),
+    ("- Lecture 5: Distributed Training [[video]](https://www.youtube.com/watch?v=aaaaaaaaaaa)", COURSE),
+    ("- [An Illustrated Guide to Transformers](https://jalammar.github.io/illustrated-transformer/)", BLOG),
+    ("- [What Agents Can Do](https://lilianweng.github.io/posts/2023-06-23-agent/)", BLOG),
+    ("- Understanding Recurrent Networks [[blog]](https://someone.github.io/posts/2015-08-rnns/)", BLOG),
+    ("- [How Serving Engines Batch Requests](https://medium.com/@someone/how-serving-engines-batch-requests-123)", BLOG),
+    ("- [Notes on Pipeline Parallelism](https://someone.substack.com/p/pipeline-parallelism)", BLOG),
+    ("- [A Tour of Quantisation](https://towardsdatascience.com/a-tour-of-quantisation-456)", BLOG),
+    ("- [Faster Inference Tricks](https://huggingface.co/blog/faster-inference)", BLOG),
+    ("- [Our Training Cluster](https://ai.googleblog.com/2022/04/our-training-cluster.html)", BLOG),
+    ("- [KV Caches Explained](https://blog.example.org/kv-caches-explained)", BLOG),
+    ("- [Serving at Scale](https://bair.berkeley.edu/blog/2020/01/serving-at-scale/)", BLOG),
+    ("- Attention Tricks [[blog]](https://medium.com/@someone/attention-123) [[code]](https://github.com/someone/attention)", BLOG),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("markdown", "reason"), COURSES_AND_BLOGS)
+def test_an_item_linking_only_a_course_or_a_blog_is_skipped_with_its_reason(markdown, reason):
+    parsed = parse_markdown(markdown + "\n", "list.md")
+    assert parsed.items == () and parsed.warnings == ()
+    assert [(item.line, item.reason) for item in parsed.skipped] == [(1, reason)]
+
+
+ATTENTION = "Attention Is All You Need"
+DISTILL = "Feature Visualization"
+
+
+# (an item that links a course or a blog besides the paper, or is a paper there) -> title
+# fmt: off
+PAPERS_BESIDE_COURSES_AND_BLOGS = [
+    (f"- [{ATTENTION}](https://arxiv.org/abs/1706.03762) [[blog]](https://jalammar.github.io/illustrated-transformer/)", ATTENTION),
+    (f"- {ATTENTION} [[pdf]](https://papers.nips.cc/paper/7181-attention-is-all-you-need.pdf) [[lecture]](https://www.youtube.com/watch?v=aaaaaaaaaaa)", ATTENTION),
+    (f"- {TVM} [[Paper]](https://www.usenix.org/conference/osdi18/presentation/chen) [[blog]](https://tvm.apache.org/blog)", TVM),
+    (f"- {TVM} [[ACM]](https://dl.acm.org/doi/10.5555/3291168.3291211) [[course]](https://web.stanford.edu/class/cs329s/)", TVM),
+    (f"- [{TVM}](https://web.stanford.edu/class/cs329s/readings/tvm.pdf)", TVM),
+    (f"- [OSDI '18] {TVM} [[slides]](https://www.cs.example.edu/~someone/courses/mlsys/tvm-slides)", TVM),
+    (f"- [{ATTENTION}](https://huggingface.co/papers/1706.03762)", ATTENTION),
+    (f"- [{DISTILL}](https://distill.pub/2017/feature-visualization/)", DISTILL),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("markdown", "title"), PAPERS_BESIDE_COURSES_AND_BLOGS)
+def test_an_item_with_a_paper_link_or_its_own_metadata_beside_a_course_or_blog_is_a_paper(
+    markdown, title
+):
+    parsed = parse_markdown(markdown + "\n", "list.md")
+    assert [entry.title for entry in parsed.items] == [title]
+    assert parsed.skipped == ()
 
 
 @pytest.mark.parametrize(

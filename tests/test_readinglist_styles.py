@@ -81,6 +81,33 @@ STYLES = [
     ("a nested venue line and a nested arXiv badge",
      f"- {CLIPPER}\n  - NSDI 2017\n  - [[arXiv]](https://arxiv.org/abs/1612.03079)\n",
      (CLIPPER, "NSDI 2017", "NSDI", 2017, (), None, "1612.03079")),
+    ("APA: authors, (year), title, arXiv preprint",
+     "- Hinton, G., Vinyals, O., & Dean, J. (2015). Distilling the knowledge in a neural "
+     "network. arXiv preprint arXiv:1503.02531.\n",
+     (DISTILLING, "(2015)", "arXiv preprint", 2015, ("Hinton, G.", "Vinyals, O.", "Dean, J."),
+      None, "1503.02531")),
+    ("APA: et al., In venue",
+     "- Vaswani, A., et al. (2017). Attention is all you need. In NeurIPS.\n",
+     ("Attention is all you need", "(2017)", "NeurIPS", 2017, ("Vaswani, A.",), None, None)),
+    ("APA: eight authors, two initials, an italic venue and its volume",
+     "- Vaswani, A., Shazeer, N., Parmar, N., Uszkoreit, J., Jones, L., Gomez, A. N., Kaiser, "
+     "L., & Polosukhin, I. (2017). Attention is all you need. *Advances in Neural Information "
+     "Processing Systems*, 30.\n",
+     ("Attention is all you need", "(2017)",
+      "Advances in Neural Information Processing Systems, 30", 2017,
+      ("Vaswani, A.", "Shazeer, N.", "Parmar, N.", "Uszkoreit, J.", "Jones, L.", "Gomez, A. N.",
+       "Kaiser, L.", "Polosukhin, I."), None, None)),
+    ("APA: proceedings with the venue's short name and pages",
+     "- Chen, T., Moreau, T., Jiang, Z., et al. (2018). TVM: An automated end-to-end "
+     "optimizing compiler for deep learning. In 13th USENIX Symposium on Operating Systems "
+     "Design and Implementation (OSDI 18) (pp. 578-594).\n",
+     ("TVM: An automated end-to-end optimizing compiler for deep learning", "(2018)", "OSDI",
+      2018, ("Chen, T.", "Moreau, T.", "Jiang, Z."), None, None)),
+    ("MLA/Chicago: authors, quoted title, venue (year)",
+     '- Chen, Tianqi, et al. "TVM: An automated end-to-end optimizing compiler for deep '
+     'learning." OSDI (2018)\n',
+     ("TVM: An automated end-to-end optimizing compiler for deep learning", "(2018)", "OSDI",
+      2018, ("Chen, Tianqi",), None, None)),
     ("the shipped [VENUE 'YY] style",
      f"- [SOSP '23] {PAGED}\n",
      (PAGED, "[SOSP '23]", "SOSP", 2023, (), None, None)),

@@ -38,6 +38,8 @@ _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?\s*")
 _AMPERSAND = re.compile(r"\\?&")
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_MARKUP = re.compile(r"[\\{}$&]")
+"""What LaTeX or "&" in a title starts with: a plain ASCII title has none."""
 
 
 def fold_to_ascii(text: str) -> str:
@@ -92,6 +94,8 @@ def normalize_title(title: str) -> str:
     Letters of every script are kept (CJK, Cyrillic, Arabic ...), so two different titles
     in Chinese or Russian never compare equal.
     """
+    if title.isascii() and not _MARKUP.search(title):  # most titles: nothing to fold
+        return _LEADING_ARTICLE.sub("", _NOT_WORD.sub(" ", title.lower()).strip())
     plain = _AMPERSAND.sub(" and ", _strip_latex(_MICROSECOND.sub("microsecond", title)))
     folded = fold_to_ascii(plain)
     if folded.isascii():

@@ -10,6 +10,7 @@ import bibtexparser
 from enrich.models import Entry
 from enrich.readinglist.model import ParsedItems, ParseWarning
 from enrich.text import bibtex_names, latex_to_text
+from enrich.urls import safe_url
 
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d{2}(?!\d)")
 
@@ -42,7 +43,7 @@ def parse_bibtex(text: str, file: str) -> ParsedItems:
                 sections=tuple(dict.fromkeys(word for word in keywords if word)),
                 venue=latex_to_text(venue) if venue else None,
                 year=int(year.group()) if year else None,
-                url=fields.get("url") or None,
+                url=safe_url(fields.get("url")),
                 key=block.key,
                 authors=tuple(name for name in authors if name),
             )

@@ -11,6 +11,7 @@ from enrich.models import Entry
 from enrich.readinglist.model import ParsedItems, ParseWarning
 from enrich.readinglist.paperline import read_paper_line
 from enrich.text import allow_long_csv_fields
+from enrich.urls import safe_url
 
 _COLUMN_NAMES = {
     "title": ("title", "paper", "paper title"),
@@ -86,7 +87,7 @@ def _read_row(
         read,
         venue=cell("venue") or read.venue,
         year=int(year_text) if year_text else read.year,
-        url=cell("url") or read.url,
+        url=safe_url(cell("url")) or read.url,
         key=cell("key") or None,
     )
     return entry, warning

@@ -21,7 +21,7 @@ LINK_WORDS = (
     r"pdf|papers?|link|code|arxiv|slides?|video|talk|website|project(?: page)?|html|doi|github"
     r"|gitlab|url|web|(?:personal |reading )?notes?|blog(?: post)?|poster|bib(?:tex)?|openreview"
     r"|demo|homepage|supplementary|appendix|repo(?:sitory)?|official code|dblp|s2"
-    r"|semantic scholar|论文|代码|笔记"
+    r"|semantic scholar|acm|ieee|course|lectures?|论文|代码|笔记"
 )
 """What people put after a title to point at it: "[pdf]", "(paper)", "[Personal Notes]"."""
 _LINK_WORD_ONLY = re.compile(rf"^\s*[\[(]?(?:{LINK_WORDS})[\])]?\s*$", re.I)

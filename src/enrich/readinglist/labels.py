@@ -8,6 +8,7 @@ the line or at its end. These functions accept all of them and never raise.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ _QUOTED_TWO_DIGIT_YEAR = re.compile(
     rf"[{_QUOTES}]\s*(\d{{2}})(?!\d)|(?<![\d\w])(\d{{2}})\s*[{_QUOTES}]?\s*$"
 )
 _SEPARATORS = " \t-–—:|,;"
+_CLOSING = ("]", ")")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +41,23 @@ def expand_year(two_digits: int, this_year: int | None = None) -> int:
     A year more than two years ahead of today cannot be a paper's year yet, so it
     belongs to the previous century.
     """
-    this_year = this_year or dt.date.today().year
     candidate = 2000 + two_digits
-    return candidate if candidate <= this_year + 2 else 1900 + two_digits
+    return candidate if candidate <= current_year(this_year) + 2 else 1900 + two_digits
+
+
+def current_year(this_year: int | None = None) -> int:
+    """The year two-digit years are read against: the one given, else today's."""
+    return this_year or dt.date.today().year
 
 
 def read_label(inner: str, this_year: int | None = None) -> tuple[str | None, int | None]:
     """The venue and year inside a label's brackets ("OSDI' 20" -> ("OSDI", 2020))."""
-    text = inner.strip()
+    return _read_label(inner.strip(), current_year(this_year))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_label(text: str, this_year: int) -> tuple[str | None, int | None]:
+    """Cached: a list writes the same few venues and years again and again."""
     year: int | None = None
     match = _FOUR_DIGIT_YEAR.search(text)
     if match:
@@ -79,6 +90,8 @@ def split_label(text: str, this_year: int | None = None) -> tuple[Label | None, 
 def split_trailing_label(text: str, this_year: int | None = None) -> tuple[Label | None, str]:
     """A label at the end of the text, only when it holds a year: "Title (OSDI 2020)"."""
     stripped = text.strip()
+    if not stripped.endswith(_CLOSING):  # no label: spares a search from every position
+        return None, stripped
     found = _TRAILING_LABEL.search(stripped)
     if not found or not _holds_year(found.group("sq") or found.group("par"), this_year):
         return None, stripped

@@ -9,6 +9,7 @@ OpenReview, a PDF on a lab's site) gives nothing rather than a guess.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -48,8 +49,10 @@ _DOI_TRAILING = ".,;:'\""
 _CLOSING = {")": "(", "]": "[", "}": "{"}
 
 
+@functools.lru_cache(maxsize=1024)
 def identifiers_from_url(url: str) -> LinkIds:
-    """The DOI or arXiv id a URL names unambiguously, or an empty LinkIds."""
+    """The DOI or arXiv id a URL names unambiguously, or an empty LinkIds (cached: an
+    item's links are asked for ids, for the best url and for what they point at)."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:

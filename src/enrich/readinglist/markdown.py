@@ -10,6 +10,7 @@ skips. Headings that name a year or a venue give it to the papers under them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from enrich.models import Entry
@@ -57,6 +58,7 @@ class _Collected:
 
 def parse_markdown(text: str, file: str, this_year: int | None = None) -> ParsedItems:
     """Every list item and table row that names a paper, in order, with its section."""
+    this_year = this_year or dt.date.today().year  # once, not for every two-digit year
     outline = read_outline(text, this_year)
     collected = _Collected(file)
     _read_items(outline, this_year, collected)

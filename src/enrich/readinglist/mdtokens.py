@@ -9,6 +9,7 @@ item reader needs: the text, which parts are links (and where to), emphasis and 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -18,6 +19,7 @@ from markdown_it.token import Token
 def _markdown() -> MarkdownIt:
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     parser.normalizeLink = lambda url: url  # the list's own spelling: ids are read from it
+    parser.validateLink = lambda url: True  # "[Title](javascript:...)" is a title all the same
     return parser
 
 
@@ -48,7 +50,7 @@ _RAW_HTML_ENDS = {
 """The raw HTML blocks that run on to an end marker, not to a blank line (CommonMark 1-5)."""
 
 
-def block_chunks(text: str) -> list[tuple[int, list[Token]]]:
+def block_chunks(text: str) -> Iterator[tuple[int, list[Token]]]:
     """The document's block tokens, in chunks: (lines before the chunk, its tokens).
 
     YAML front matter is blanked first, line numbers kept. A long document is parsed a
@@ -56,23 +58,23 @@ def block_chunks(text: str) -> list[tuple[int, list[Token]]]:
     heading that follows a blank line, and only where markdown-it closed every block of
     the chunk itself (no fence or raw HTML runs on past the cut); the first cut that
     fails this leaves the rest of the document to one parse. A document with link
-    reference definitions, which reach across it, is parsed in one piece.
+    reference definitions, which reach across it, is parsed in one piece. Chunks are made
+    as they are read, so a chunk's tokens are freed before the next is parsed.
     """
     lines = _NEWLINE.sub("\n", text).split("\n")
     length = _front_matter_length(lines)
     lines[:length] = [""] * length
     if len(lines) <= CHUNK_LINES or _REFERENCE_DEFINITION.search(text):
-        return [(0, _PARSER.parse("\n".join(lines)))]
-    chunks: list[tuple[int, list[Token]]] = []
+        yield 0, _PARSER.parse("\n".join(lines))
+        return
     start = 0
     for cut in _cuts(lines):
         tokens = _PARSER.parse("\n".join(lines[start:cut]))
         if not _all_closed(tokens, lines[start:cut]):
             break
-        chunks.append((start, tokens))
+        yield start, tokens
         start = cut
-    chunks.append((start, _PARSER.parse("\n".join(lines[start:]))))
-    return chunks
+    yield start, _PARSER.parse("\n".join(lines[start:]))
 
 
 def _cuts(lines: list[str]) -> list[int]:

@@ -10,11 +10,12 @@ by labels.py, the one place for them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from enrich.readinglist.inline import LINK_WORDS
-from enrich.readinglist.labels import read_label, split_trailing_label
+from enrich.readinglist.labels import current_year, read_label, split_trailing_label
 from enrich.venues import canonical_venue
 
 
@@ -57,6 +58,8 @@ _REMARK = re.compile(
     r"|distinguished paper|award|workshop|short paper|long paper)\b[^\[\]()]*[\])]$",
     re.IGNORECASE,
 )
+_CLOSED = ("]", ")", "]\n", ")\n")
+"""How a text ends that a badge, a cross-reference or a remark ends (`$` allows a newline)."""
 _TAIL_SEPARATOR = re.compile(r"[.,;]\s+|\s+[-–—|]\s+|\s+by\s+", re.IGNORECASE)
 _IN = re.compile(r"^(?:in|published (?:in|at)|appeared (?:in|at)|at)\s+", re.IGNORECASE)
 _ET_AL = re.compile(r"[,\s]*\b(?:et\.?\s*al\b\.?|and others)$", re.IGNORECASE)
@@ -71,7 +74,8 @@ _ARXIV_IN_TEXT = re.compile(r"\barXiv:\s*\S+", re.IGNORECASE)
 _FIELD_NAME = re.compile(
     r"^(?:authors?|by|venue|conference|published(?: in| at)?|year)\s*[:：]?\s+", re.IGNORECASE
 )
-_LOWER_WORD = re.compile(r"^[a-z]{2,}")
+_LOWER_WORD = re.compile(r"(?<!\S)[a-z]{2}\S*")
+"""A word that starts in lower case, as words of titles and sentences do."""
 _METADATA_WORDS = _PARTICLES | {"et", "al", "al.", "and", "others", "in", "at", "by", "arxiv"}
 _METADATA_WORDS |= {"arXiv", "preprint", "arxiv:", "arXiv:"}
 _YEAR_WRITTEN = re.compile(r"(?:(?<!\d)(?:19|20)\d{2}|['’]\s*\d{2})$")
@@ -80,6 +84,7 @@ _YEAR_WRITTEN = re.compile(r"(?:(?<!\d)(?:19|20)\d{2}|['’]\s*\d{2})$")
 
 def peel(text: str, this_year: int | None = None) -> tuple[str, Metadata]:
     """Split trailing metadata off a text: (what is left, what was read)."""
+    this_year = current_year(this_year)
     found = Metadata()
     rest = text.strip(EDGE)
     while rest:
@@ -90,9 +95,14 @@ def peel(text: str, this_year: int | None = None) -> tuple[str, Metadata]:
     return rest, found
 
 
-def _peel_once(text: str, this_year: int | None) -> tuple[str, Metadata]:
-    """One piece of metadata off the end, or the text unchanged."""
-    for pattern in (_BADGE, _CROSS_REFERENCE, _REMARK):
+@functools.lru_cache(maxsize=4096)
+def _peel_once(text: str, this_year: int) -> tuple[str, Metadata]:
+    """One piece of metadata off the end, or the text unchanged.
+
+    Cached: an item's text is peeled for its title, then the same text again when it is
+    tried as a line of metadata; and tails ("ICLR 2018", "G. Hinton et al") repeat."""
+    closed = text.endswith(_CLOSED)  # else none of the three can match: no search
+    for pattern in (_BADGE, _CROSS_REFERENCE, _REMARK) if closed else ():
         match = pattern.search(text)
         if match:
             return text[: match.start()], Metadata()
@@ -114,10 +124,11 @@ def _peel_once(text: str, this_year: int | None) -> tuple[str, Metadata]:
 def read_metadata_line(text: str, this_year: int | None = None) -> Metadata | None:
     """A whole text that is only authors, venue or year ("G. Hinton et al", "OSDI 2020"),
     with link words and labels around it; None when anything else is left."""
+    this_year = current_year(this_year)
     rest = text.strip(EDGE)
     named = _FIELD_NAME.match(rest)
     rest = rest[named.end() :] if named else rest
-    if any(_LOWER_WORD.match(word) and word not in _METADATA_WORDS for word in rest.split()):
+    if any(word.group() not in _METADATA_WORDS for word in _LOWER_WORD.finditer(rest)):
         return None  # a lower-case word of a title or a sentence, not of names or venues
     found = Metadata()
     while rest:
@@ -139,6 +150,12 @@ def read_metadata_line(text: str, this_year: int | None = None) -> Metadata | No
 def read_venue_year(text: str, this_year: int | None = None) -> Metadata | None:
     """ "ICLR 2018", "In NeurIPS 2017", "OSDI '22", "2015": a year, and a venue that
     looks like one; None for anything else."""
+    return _venue_year(text, current_year(this_year))
+
+
+@functools.lru_cache(maxsize=4096)
+def _venue_year(text: str, this_year: int) -> Metadata | None:
+    """Cached: every tail of an item is tried as a venue and year, and tails repeat."""
     written = text.strip(EDGE)
     plain = _IN.sub("", written)
     venue, year = read_label(plain, this_year)
@@ -168,12 +185,14 @@ def clean_venue(text: str) -> str | None:
     return venue.strip(EDGE) or None
 
 
+@functools.lru_cache(maxsize=4096)
 def read_authors(text: str, strict: bool = True) -> tuple[str, ...]:
     """The names of an author list, or () when the text is not one.
 
     `strict` (a tail after a title) asks for a sign that these are names: "et al", or an
     initial in every name ("G. Hinton, O. Vinyals"); without it (a citation's lead, an
     "Authors:" field) names only need to look like names. "Family, Given" stays one name.
+    Cached, as every tail of an item is tried as authors and author lists repeat.
     """
     body = text.strip(EDGE)
     et_al = _ET_AL.search(body)
@@ -209,6 +228,12 @@ def _is_initial(word: str, bare: bool = False) -> bool:
     return bare or "." in word
 
 
+def _are_initials(given: str) -> bool:
+    """ "G", "A. N", "J.-P.": a given name of initials only, as APA writes it."""
+    words = given.split()
+    return bool(words) and all(_is_initial(word, bare=True) for word in words)
+
+
 def _has_initial(name: str) -> bool:
     given = name.split(",", 1)[1] if "," in name else name
     return any(_is_initial(word) for word in given.split())
@@ -218,9 +243,7 @@ def _pair_family_given(parts: list[str]) -> list[str]:
     """ "Hinton, G., Vinyals, O." -> two names; "Chen, Tianqi" -> one; else as written."""
     single = [len(part.split()) == 1 for part in parts]
     pairs = range(0, len(parts) - 1, 2)
-    if len(parts) % 2 == 0 and all(
-        single[i] and _is_initial(parts[i + 1], bare=True) for i in pairs
-    ):
+    if len(parts) % 2 == 0 and all(single[i] and _are_initials(parts[i + 1]) for i in pairs):
         return [f"{parts[i]}, {parts[i + 1]}." for i in pairs]
     if len(parts) >= 2 and single[0] and single[1] and (len(parts) == 2 or not single[2]):
         return [f"{parts[0]}, {parts[1]}", *parts[2:]]

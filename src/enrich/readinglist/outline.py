@@ -78,6 +78,8 @@ class _OutlineReader:
         self.items: list[ItemNode] = []
         self.tables: list[TableNode] = []
         self.headings: list[tuple[int, str, Context]] = []
+        self.place: tuple[str | None, Context] = (None, NO_CONTEXT)
+        """The section and context of the open headings, for every item until the next."""
 
     def read(self, tokens: list[Token], offset: int) -> None:
         open_items: list[int] = []
@@ -93,7 +95,7 @@ class _OutlineReader:
             elif kind == "heading_open" and token.level == 0:
                 self._heading(int(token.tag[1:]), heading_text(read_inline(tokens[index + 1])))
             elif kind == "list_item_open":
-                section, context = _where(self.headings)
+                section, context = self.place
                 shape, inline = _item_start(tokens, index)
                 parent = open_items[-1] if open_items else None
                 line = offset + (token.map or [0])[0] + 1
@@ -103,7 +105,7 @@ class _OutlineReader:
             elif kind == "list_item_close" and open_items:
                 open_items.pop()
             elif kind == "table_open":
-                section, context = _where(self.headings)
+                section, context = self.place
                 index, header, rows = _read_table(tokens, index, offset)
                 self.tables.append(TableNode(header, rows, section, context, quotes > 0))
             index += 1
@@ -112,6 +114,7 @@ class _OutlineReader:
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         self.headings.append((level, title, heading_context(title, self.this_year)))
+        self.place = _where(self.headings)
 
 
 def heading_text(inline: Inline) -> str:

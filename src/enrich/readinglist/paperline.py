@@ -8,6 +8,7 @@ from enrich.models import Entry
 from enrich.readinglist.inline import strip_markdown, tidy_title
 from enrich.readinglist.labels import split_label
 from enrich.readinglist.model import ParseWarning
+from enrich.urls import safe_url
 
 MAX_TITLE_CHARS = 500
 """Longer than any real title: such a line is a paragraph, not a paper."""
@@ -45,7 +46,7 @@ def read_paper_line(
         label=label.text if label else None,
         venue=label.venue if label else None,
         year=label.year if label else None,
-        url=url,
+        url=safe_url(url),
     )
 
 

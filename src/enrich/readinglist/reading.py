@@ -2,7 +2,8 @@
 
 The title is the link text or the bold/italic span when the item has one ("[Title](url)
 (NeurIPS 2017)", "**Title**. ICLR 2018"), the quoted part of a citation ("Chen, Tianqi,
-et al. "Title." OSDI (2018)"), else the text before the trailing metadata. Link words
+et al. "Title." OSDI (2018)"), the sentence after an APA reference's year ("Hinton, G., &
+Dean, J. (2015). Title. Venue."), else the text before the trailing metadata. Link words
 ("[Paper]", "[pdf]", badge images), venue links ("([EuroSys 2024](...))"), nicknames
 ("(`ByteScheduler`)") and cross-references are read or dropped, never kept in the title.
 """
@@ -26,11 +27,14 @@ from enrich.readinglist.metadata import (
     read_metadata_line,
     read_venue_year,
 )
+from enrich.urls import safe_url
 
-TitleSource = Literal["link", "emphasis", "quote", "text"]
+TitleSource = Literal["link", "emphasis", "quote", "citation", "text"]
 
 _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")
 _EMPTY_BRACKETS = re.compile(r"\s*(?:\[\s*\]|\(\s*\))")
+_EMPTY_PAIR = re.compile(r"\[\s*\]|\(\s*\)")
+"""Found fast, as it starts with a bracket; `_EMPTY_BRACKETS` then takes the space before it."""
 _BADGE_TEXT = re.compile(
     rf"^\s*[\[(]?\s*(?:(?:{LINK_WORDS})[\s/&,+|]*)+[\])]?\s*$|^\s*(?:arxiv:?\s*)?\d{{4}}\.\d{{4,5}}"
     r"(?:v\d+)?\s*$|^\s*(?:doi:?\s*)?10\.\d{4,9}/\S+\s*$|^\s*https?://\S+\s*$",
@@ -39,6 +43,13 @@ _BADGE_TEXT = re.compile(
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _GLUED = re.compile(r"^(?:[\w'’\-]|\s*:\s*[^\W\d_])")
 _QUOTED = re.compile(r"[\"“”](?P<title>[^\"“”]{3,}?)[\"“”]")
+_APA = re.compile(
+    r"^(?P<authors>[^()]+?)\s*(?P<label>\((?P<year>(?:19|20)\d{2})[a-z]?(?:,[^()]{1,30})?\))"
+    r"\.\s+(?P<rest>\S.*)$"
+)
+"""An APA reference: authors, "(2015).", then the title and the venue as sentences."""
+_SENTENCE_END = re.compile(r"(?<=[^\W_])(?:\.|(?P<kept>[?!]))(?:\s+|$)")
+_PAGES = re.compile(r"\s*[,(]?\s*\bpp?\.\s*\d+(?:\s*[-–]+\s*\d+)?\)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +91,13 @@ def read_item(inline: Inline, this_year: int | None = None) -> ItemReading:
     badges = {index for index, link in enumerate(inline.links) if _is_badge(link, pieces, index)}
     kept = [p for i, p in enumerate(pieces) if p.link not in badges and not _nickname(pieces, i)]
     text = _plain(kept)
-    found = _find_title(kept, this_year)
+    found = _find_title(kept, text, this_year)
     title_link = inline.links[found.link] if found and found.link is not None else None
-    own_ids = identifiers_from_url(title_link.href) if title_link else LinkIds()
+    own_ids = (
+        identifiers_from_url(title_link.href)
+        if title_link and followable(title_link)
+        else LinkIds()
+    )
     ids = own_ids if own_ids.doi or own_ids.arxiv else _item_ids(inline)
     url = best_url(inline.links, title_link)
     line_meta = read_metadata_line(text, this_year) if text and _is_plain(found) else None
@@ -103,8 +118,9 @@ def _is_plain(found: _Found | None) -> bool:
 
 def _item_ids(inline: Inline) -> LinkIds:
     """The DOI and arXiv id the item's links (and its text) agree on."""
-    from_links = [identifiers_from_url(link.href) for link in inline.links if _followable(link)]
-    return agreed([*from_links, identifiers_in_text(inline.text)])
+    from_links = [identifiers_from_url(link.href) for link in inline.links if followable(link)]
+    in_text = identifiers_in_text(inline.text)
+    return agreed([*from_links, in_text]) if from_links else in_text
 
 
 def _without_checkbox(pieces: tuple[Piece, ...]) -> list[Piece]:
@@ -133,17 +149,23 @@ def _nickname(pieces: list[Piece], index: int) -> bool:
 
 def _plain(pieces: list[Piece]) -> str:
     text = "".join(piece.text for piece in pieces)
-    return " ".join(_EMPTY_BRACKETS.sub("", text).split())
+    if _EMPTY_PAIR.search(text):
+        text = _EMPTY_BRACKETS.sub("", text)
+    return " ".join(text.split())
 
 
-def _find_title(pieces: list[Piece], this_year: int | None) -> _Found | None:
-    """A link's or an emphasis's text, else a citation's quoted title, else the text."""
+def _find_title(pieces: list[Piece], text: str, this_year: int | None) -> _Found | None:
+    """A link's or an emphasis's text, else a citation's title, else the text (`text`,
+    the pieces' plain text)."""
     for start, end, link in _spans(pieces):
         found = _span_title(pieces, start, end, link, this_year)
         if found is not None:
             return found
-    text = _plain(pieces)
-    return _quoted_title(text, this_year) or _text_title(text, this_year)
+    return (
+        _quoted_title(text, this_year)
+        or _apa_title(text, this_year)
+        or _text_title(text, this_year)
+    )
 
 
 def _text_title(text: str, this_year: int | None) -> _Found | None:
@@ -223,18 +245,36 @@ def _quoted_title(text: str, this_year: int | None) -> _Found | None:
     return _Found(title, "quote", Metadata(meta.label, venue, meta.year, authors))
 
 
-def _followable(link: Link) -> bool:
-    return bool(link.href) and not link.href.startswith("#")
+def _apa_title(text: str, this_year: int | None) -> _Found | None:
+    """An APA reference's title: `Vaswani, A., et al. (2017). Attention is all you need. In
+    NeurIPS.`; the venue is what follows it, without pages or an arXiv id."""
+    match = _APA.match(text) if ")." in text else None
+    authors = read_authors(match.group("authors"), strict=False) if match else ()
+    if match is None or not authors:
+        return None
+    rest = match.group("rest")
+    end = _SENTENCE_END.search(rest)
+    title = (rest[: end.start()] + (end.group("kept") or "")) if end else rest
+    after, meta = peel(_PAGES.sub("", rest[end.end() :]) if end else "", this_year)
+    own = Metadata(match.group("label"), None, int(match.group("year")), authors)
+    venue = meta.venue or clean_venue(after)
+    return _Found(title.strip(EDGE), "citation", own.then(Metadata(venue=venue)))
+
+
+def followable(link: Link) -> bool:
+    """A link out of the list that may be kept: an absolute http(s) URL. A `javascript:`,
+    `data:`, `file:` or relative target is never an entry's url, nor read for ids."""
+    return safe_url(link.href) is not None
 
 
 def best_url(links: tuple[Link, ...], title_link: Link | None = None) -> str | None:
     """The link that best names the paper: the title's, else the first giving an id,
     else the first one."""
-    if title_link is not None and _followable(title_link):
+    if title_link is not None and followable(title_link):
         return title_link.href
-    followable = [link for link in links if _followable(link)]
-    for link in followable:
+    kept = [link for link in links if followable(link)]
+    for link in kept:
         ids = identifiers_from_url(link.href)
         if ids.doi or ids.arxiv:
             return link.href
-    return followable[0].href if followable else None
+    return kept[0].href if kept else None

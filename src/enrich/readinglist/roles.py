@@ -15,13 +15,12 @@ from typing import Literal
 
 from enrich.readinglist.outline import ItemNode
 from enrich.readinglist.paperline import title_problem
-from enrich.readinglist.reading import ItemReading
+from enrich.readinglist.reading import ItemReading, followable
 from enrich.readinglist.skips import (
     NOT_TEXT,
     QUOTED,
     UNDER_SKIPPED,
-    is_anchor,
-    is_code_host,
+    link_kind,
     skip_reason,
 )
 
@@ -83,9 +82,9 @@ def has_evidence(reading: ItemReading) -> bool:
     meta = reading.meta
     if reading.label or meta.venue or meta.year or meta.authors:
         return True
-    if reading.ids.doi or reading.ids.arxiv or reading.source in ("link", "quote"):
+    if reading.ids.doi or reading.ids.arxiv or reading.source in ("link", "quote", "citation"):
         return True
-    return any(not is_anchor(link) and not is_code_host(link) for link in reading.links)
+    return any(followable(link) and link_kind(link) is None for link in reading.links)
 
 
 def _no_title_reason(reading: ItemReading) -> str:

@@ -15,7 +15,7 @@ from enrich.readinglist.linkids import agreed, identifiers_from_url
 from enrich.readinglist.mdtokens import Inline
 from enrich.readinglist.metadata import Metadata, read_authors
 from enrich.readinglist.outline import TableNode, TableRow
-from enrich.readinglist.reading import ItemReading, best_url, read_item
+from enrich.readinglist.reading import ItemReading, best_url, followable, read_item
 
 _TITLE_HEADERS = ("title", "paper title", "titles", "paper name", "title of paper")
 _PAPER_HEADERS = ("paper", "papers", "publication", "publications", "article", "work")
@@ -77,7 +77,7 @@ def read_row(row: TableRow, columns: Columns, this_year: int | None = None) -> I
     links = tuple(link for cell in row.cells for link in cell.links)
     ids = reading.ids
     if not (ids.doi or ids.arxiv):
-        ids = agreed([identifiers_from_url(link.href) for link in links])
+        ids = agreed([identifiers_from_url(link.href) for link in links if followable(link)])
     url = best_url(links, reading.title_link)
     return replace(reading, meta=meta, ids=ids, url=url, links=links)
 
