@@ -164,7 +164,7 @@ class _Proceedings:
         return self.keys[identity]
 
 
-def corpus_records(corpus: Corpus, entities: _Entities) -> Iterator[str]:
+def corpus_records(corpus: Corpus, entities: _Entities, mdate: str = MDATE) -> Iterator[str]:
     """The corpus's DBLP records as dump elements, then the proceedings they crossref."""
     proceedings = _Proceedings()
     for info in corpus.dblp:
@@ -193,7 +193,7 @@ def corpus_records(corpus: Corpus, entities: _Entities) -> Iterator[str]:
             ("crossref", crossref, None),
             ("url", f"db/{_stream(key)}/index.html#{key.rsplit('/', 1)[-1]}", None),
         ]
-        attributes = {"mdate": MDATE, "key": key, "publtype": "informal" if informal else None}
+        attributes = {"mdate": mdate, "key": key, "publtype": "informal" if informal else None}
         yield _element(entities, kind, attributes, fields)
     for record in proceedings.records.values():
         fields = [("editor", name, None) for name in record["editors"]]
@@ -206,7 +206,7 @@ def corpus_records(corpus: Corpus, entities: _Entities) -> Iterator[str]:
             ("year", record["year"], None),
             ("url", f"db/{_stream(record['key'])}/index.html", None),
         ]
-        yield _element(entities, "proceedings", {"mdate": MDATE, "key": record["key"]}, fields)
+        yield _element(entities, "proceedings", {"mdate": mdate, "key": record["key"]}, fields)
 
 
 def _write(folder: Path, records: Iterable[str], entities: _Entities, name: str) -> Path:
@@ -227,10 +227,13 @@ def _write(folder: Path, records: Iterable[str], entities: _Entities, name: str)
     return path
 
 
-def write_dump(folder: Path, corpus: Corpus | None = None, name: str = "dblp.xml.gz") -> Path:
-    """The corpus (default: the emulator's) as `folder/dblp.xml.gz` beside `folder/dblp.dtd`."""
+def write_dump(
+    folder: Path, corpus: Corpus | None = None, name: str = "dblp.xml.gz", mdate: str = MDATE
+) -> Path:
+    """The corpus (default: the emulator's) as `folder/dblp.xml.gz` beside `folder/dblp.dtd`,
+    every record last modified on `mdate` (the index's dump date)."""
     entities = _Entities()
-    records = list(corpus_records(corpus or Corpus.load(), entities))
+    records = list(corpus_records(corpus or Corpus.load(), entities, mdate))
     return _write(folder, records, entities, name)
 
 

@@ -73,3 +73,16 @@ class Source(ABC):
         identifier keeps this default.
         """
         return [None] * len(papers)
+
+
+class SwitchedOff(Source):
+    """A source the run was told not to ask (`--no-s2`): it has no candidates and no
+    records, and makes no request."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.client = None  # type: ignore[assignment]
+        self.base_url = ""
+
+    def find(self, entry: Entry) -> list[Candidate]:
+        return []
