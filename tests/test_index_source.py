@@ -56,7 +56,12 @@ def test_queries_become_fts_prefix_expressions():
     assert fts_query(" - : ") is None
 
 
-def test_every_planned_query_of_every_record_hits_what_the_emulated_search_hits(local):
+@pytest.mark.parametrize("cheap", [20_000, 1])
+def test_every_planned_query_of_every_record_hits_what_the_emulated_search_hits(
+    local, cheap, monkeypatch
+):
+    """With cheap=1 every word but the rarest is checked on the records found, not asked."""
+    monkeypatch.setattr("enrich.sources.dblp.local.source.CHEAP_RECORDS", cheap)
     corpus = Corpus.load()
     for info in corpus.dblp:
         for query in title_queries(info["title"], int(info["year"])):

@@ -4,7 +4,8 @@ Tables: `records` (every publication record: key, type, title, authors with pids
 homonym numbers, venue, year, volume, number, pages, ee, DOI, crossref), `proceedings`
 (what a paper's export takes from its proceedings: full title, publisher, series, volume,
 editors), `words` (FTS5 over each record's title, authors, venue and year, as DBLP's
-search matches them) and `meta` (the dump, its date, the counts, when it was built).
+search matches them), `vocab` (each word's number of records, for a query to start from
+its rarest words) and `meta` (the dump, its date, the counts, when it was built).
 
 The database is built as `<path>.partial` and renamed over `<path>` only once complete,
 so an interrupted build leaves the previous index (or none) in use, never half of one;
@@ -29,7 +30,7 @@ from enrich.sources.dblp.local.dump import DumpRecord, read_dump
 from enrich.sources.dblp.search import doi_from
 from enrich.text import fold_to_ascii
 
-FORMAT = "1"
+FORMAT = "2"
 """The schema's version; an index of another version is rebuilt, never read."""
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _BATCH = 20_000
@@ -47,6 +48,7 @@ CREATE TABLE proceedings (
 CREATE VIRTUAL TABLE words USING fts5(
     text, content='', detail=none, tokenize='unicode61 remove_diacritics 0'
 );
+CREATE TABLE vocab (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 Progress = Callable[[int, float], None]
@@ -131,6 +133,8 @@ def build_index(
         _write_meta(connection, result, source or str(dump))
         connection.execute("CREATE UNIQUE INDEX records_key ON records(key)")
         connection.execute("INSERT INTO words(words) VALUES ('optimize')")
+        connection.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, words, row)")
+        connection.execute("INSERT INTO vocab SELECT term, doc FROM temp.terms")
         connection.execute("PRAGMA journal_mode=DELETE")
         connection.close()
         os.replace(partial, path)

@@ -24,6 +24,12 @@ from enrich.sources.dblp.export import export_candidate
 from enrich.sources.dblp.local.build import IndexInfo, index_words, read_info
 from enrich.sources.dblp.search import is_corr_key, parse_hit, title_queries, without_homonym
 
+CHEAP_RECORDS = 20_000
+"""A query word found in more records than this (a word prefix of hundreds of words, as
+"data" is of "database", "dataset", ...) is checked on the records the rarer words find,
+not looked up: reading its records would cost more than the whole rest of the query."""
+_SPREAD = 2_000
+"""Words of the index that one prefix is counted over at most; more is as good as common."""
 MAX_MATCHES = 10_000
 """DBLP never sends more than the first 10,000 hits of a query (apis.md §1.2); ranking looks
 at no more either, so one common word costs milliseconds, not a scan of millions."""
@@ -51,16 +57,17 @@ def _alternatives(term: str) -> list[tuple[list[str], bool]]:
     return found
 
 
+def _fts_term(term: str) -> str | None:
+    options = [
+        " AND ".join(f'"{word}"' if exact else f'"{word}"*' for word in words)
+        for words, exact in _alternatives(term)
+    ]
+    return "(" + " OR ".join(f"({option})" for option in options) + ")" if options else None
+
+
 def fts_query(query: str) -> str | None:
-    """A DBLP query as an FTS5 expression: `orca 2022|2023` -> ("orca"*) AND (("2022"*) OR ...)."""
-    terms = []
-    for term in query.split():
-        options = [
-            " AND ".join(f'"{word}"' if exact else f'"{word}"*' for word in words)
-            for words, exact in _alternatives(term)
-        ]
-        if options:
-            terms.append("(" + " OR ".join(f"({option})" for option in options) + ")")
+    """A DBLP query in FTS5: `orca 2022|2023` -> (("orca"*)) AND (("2022"*) OR ("2023"*))."""
+    terms = [found for found in map(_fts_term, query.split()) if found]
     return " AND ".join(terms) or None
 
 
@@ -122,24 +129,67 @@ class LocalDblpSource(Source):
         return []
 
     def search(self, query: str) -> list[Candidate]:
-        """What DBLP's publication search answers for `query`: its first `hits` hits."""
-        expression = fts_query(query)
-        if expression is None:
+        """What DBLP's publication search answers for `query`: its first `hits` hits.
+
+        The FTS5 table is asked for the query's rarer words only (`CHEAP_RECORDS`); every
+        word is then checked on each record found, so the answer is the same as asking
+        for all of them, at the cost of the rarest.
+        """
+        terms = [term for term in query.split() if _alternatives(term)]
+        if not terms:
             return []
+        asked = self._rarest(terms)
+        expression = " AND ".join(t for t in map(_fts_term, asked) if t)
         rows = self._db().execute(
             f"SELECT {_COLUMNS} FROM records WHERE id IN "
             "(SELECT rowid FROM words WHERE words MATCH ? LIMIT ?)",
             (expression, MAX_MATCHES),
         )
-        terms = query.split()
+        unchecked = [term for term in terms if term not in asked]
         ranked = []
         for row in rows:
+            if unchecked:
+                names = " ".join(name for name, _ in json.loads(row["authors"]))
+                text = f"{row['title']} {names} {row['venue'] or ''} {row['year'] or ''}"
+                words = index_words(text)
+                if not all(_term_in(term, words) for term in unchecked):
+                    continue
             title_words = index_words(row["title"])
             in_title = sum(_term_in(term, title_words) for term in terms)
             ranked.append((-in_title, -(row["year"] or 0), row["id"], row))
         ranked.sort(key=lambda item: item[:3])
         hits = (parse_hit(hit_info(row)) for *_, row in ranked[: self.hits])
         return [candidate for candidate in hits if candidate is not None]
+
+    def _rarest(self, terms: Sequence[str]) -> list[str]:
+        """The terms to ask the FTS5 table for: those in at most CHEAP_RECORDS records,
+        else the rarest one."""
+        counted = sorted((self._records_with(term), number) for number, term in enumerate(terms))
+        cheap = [terms[number] for count, number in counted if count <= CHEAP_RECORDS]
+        return cheap or [terms[counted[0][1]]]
+
+    def _records_with(self, term: str) -> int:
+        """About how many records have the term: the sum over its alternatives of their
+        rarest word's records (a prefix counts every word it begins)."""
+        total = 0
+        for words, exact in _alternatives(term):
+            total += min(self._records_of(word, exact) for word in words)
+        return total
+
+    def _records_of(self, word: str, exact: bool) -> int:
+        cache: dict[tuple[str, bool], int] = self._local.__dict__.setdefault("counts", {})
+        if (word, exact) not in cache:
+            if len(cache) > 100_000:
+                cache.clear()
+            if exact:
+                sql, args = "SELECT docs FROM vocab WHERE term = ?", (word,)
+            else:
+                sql = "SELECT docs FROM vocab WHERE term >= ? AND term < ? LIMIT ?"
+                args = (word, word + "\U0010ffff", _SPREAD)  # type: ignore[assignment]
+            counts = [docs for (docs,) in self._db().execute(sql, args)]
+            spread = len(counts) >= _SPREAD
+            cache[(word, exact)] = CHEAP_RECORDS * 1000 if spread else sum(counts)
+        return cache[(word, exact)]
 
     def fetch(self, papers: Sequence[KnownPaper]) -> list[Candidate | None]:
         """Each paper's complete record, as DBLP's export has it; None as the API path
