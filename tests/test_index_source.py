@@ -56,12 +56,13 @@ def test_queries_become_fts_prefix_expressions():
     assert fts_query(" - : ") is None
 
 
-@pytest.mark.parametrize("cheap", [20_000, 1])
+@pytest.mark.parametrize("asked", [1, 2, 100])
 def test_every_planned_query_of_every_record_hits_what_the_emulated_search_hits(
-    local, cheap, monkeypatch
+    local, asked, monkeypatch
 ):
-    """With cheap=1 every word but the rarest is checked on the records found, not asked."""
-    monkeypatch.setattr("enrich.sources.dblp.local.source.CHEAP_RECORDS", cheap)
+    """However many of its words a query asks the FTS5 table for (the rest are checked on
+    the records found), the hits are the emulated search's."""
+    monkeypatch.setattr("enrich.sources.dblp.local.source.ASKED_TERMS", asked)
     corpus = Corpus.load()
     for info in corpus.dblp:
         for query in title_queries(info["title"], int(info["year"])):

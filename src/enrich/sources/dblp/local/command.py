@@ -1,8 +1,9 @@
 """What `enrich index build` and `enrich index info` do; the CLI only parses and prints.
 
 `build_from` takes a local dump (dblp.xml or .xml.gz, its DTD beside it) or a URL: the
-dump and its DTD are then downloaded beside the index first (resumably, MD5 checked),
-and the download is kept, so a rerun after an interrupted build does not fetch it again.
+dump and its DTD are then downloaded beside the index first (resumably, MD5 checked) and
+kept there, so a build interrupted after its download can be rerun from that file's path
+without fetching it again (a URL is always fetched anew: DBLP's dump changes monthly).
 """
 
 from __future__ import annotations
