@@ -4,6 +4,7 @@ and the shipped list resolved to the same records and entries, with no DBLP requ
 from __future__ import annotations
 
 import dataclasses
+import logging
 from pathlib import Path
 
 import pytest
@@ -169,7 +170,19 @@ def test_auto_uses_a_fresh_index_and_the_api_otherwise(tmp_path, index):
     cache = tmp_path / "http.sqlite"
     assert index_to_use(DblpChoice("auto"), cache) is None  # none beside the cache
     assert index_to_use(DblpChoice("auto", index, max_age_days=100_000), cache).path == index
-    assert index_to_use(DblpChoice("auto", index, max_age_days=30), cache) is None  # 2026-01-01
+    said: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("enrich.sources.dblp.local.choice")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        assert index_to_use(DblpChoice("auto", index, max_age_days=30), cache) is None
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert "days old (more than 30): asking DBLP's API" in said[0]  # its dump is of 2026-01-01
     assert index_to_use(DblpChoice("api", index), cache) is None
     with pytest.raises(ConfigError, match=r"--dblp local: .*no local DBLP index"):
         index_to_use(DblpChoice("local"), cache)

@@ -131,7 +131,7 @@ def build_index(
     try:
         result = _fill(connection, dump, dtd, progress, every, started)
         _write_meta(connection, result, source or str(dump))
-        connection.execute("CREATE UNIQUE INDEX records_key ON records(key)")
+        connection.execute("CREATE INDEX records_key ON records(key)")  # a repeat never fails
         connection.execute("INSERT INTO words(words) VALUES ('optimize')")
         connection.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, words, row)")
         connection.execute("INSERT INTO vocab SELECT term, doc FROM temp.terms")

@@ -8,6 +8,7 @@ is there, complete and its dump not older than `--index-max-age-days` (else
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ DblpMode = Literal["auto", "local", "api"]
 DBLP_MODES: tuple[DblpMode, ...] = ("auto", "local", "api")
 INDEX_NAME = "dblp-index.sqlite"
 DEFAULT_MAX_AGE_DAYS = 60
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,5 +84,10 @@ def index_to_use(choice: DblpChoice, cache_path: Path) -> IndexInfo | None:
             raise ConfigError(f"--dblp local: {error}") from error
         return None
     if choice.mode == "auto" and info.age_days() > choice.max_age_days:
+        _log.info(
+            "the local DBLP index %s is %.0f days old (more than %d): asking DBLP's API; "
+            "refresh it with `enrich index build`",
+            path, info.age_days(), choice.max_age_days,
+        )  # fmt: skip
         return None
     return info
