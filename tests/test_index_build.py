@@ -24,7 +24,8 @@ def test_the_index_holds_every_record_its_proceedings_and_meta(dump, tmp_path):
     )
     corpus = small_corpus()
     info = read_info(result.path)
-    assert info.records == result.records == len(corpus.dblp) + info.proceedings
+    assert info.records == result.records == len(corpus.dblp) + info.kinds["proceedings"]
+    assert info.proceedings == info.kinds["proceedings"] + info.kinds["book"]
     assert info.proceedings > 0 and info.dump_date == "2026-01-01"
     assert info.kinds["inproceedings"] == 72 and info.kinds["book"] == 1
     assert seen[-1] == result.records and seen[0] == 10

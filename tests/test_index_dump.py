@@ -57,7 +57,7 @@ def test_papers_crossref_their_proceedings_with_full_title_publisher_series_volu
     paper = records["conf/icml/ExampleKim23"]
     assert paper.crossref is not None and paper.crossref.startswith("conf/icml/Example")
     proceedings = records[paper.crossref]
-    assert proceedings.is_proceedings
+    assert proceedings.is_container and proceedings.kind == "proceedings"
     assert proceedings.title.startswith("International Conference on Machine Learning, ICML 2023")
     assert (proceedings.publisher, proceedings.series, proceedings.volume) == (
         "PMLR", "Proceedings of Machine Learning Research", "202",

@@ -2,10 +2,11 @@
 
 Tables: `records` (every publication record: key, type, title, authors with pids and
 homonym numbers, venue, year, volume, number, pages, ee, DOI, crossref), `proceedings`
-(what a paper's export takes from its proceedings: full title, publisher, series, volume,
-editors), `words` (FTS5 over each record's title, authors, venue and year, as DBLP's
-search matches them), `vocab` (each word's number of records, for a query to start from
-its rarest words) and `meta` (the dump, its date, the counts, when it was built).
+(what a paper's export takes from the record it crossrefs, proceedings or a book of
+chapters: full title, publisher, series, volume, editors), `words` (FTS5 over each
+record's title, authors, venue and year, as DBLP's search matches them), `vocab` (each
+word's number of records, for a query to start from its rarest words) and `meta` (the
+dump, its date, the counts, when it was built).
 
 The database is built as `<path>.partial` and renamed over `<path>` only once complete,
 so an interrupted build leaves the previous index (or none) in use, never half of one;
@@ -179,7 +180,7 @@ def _fill(
             latest = record.mdate
         rows.append(_row(count, record))
         texts.append((count, searchable_text(record)))
-        if record.is_proceedings:
+        if record.is_container:
             proceedings += 1
             connection.execute(
                 "INSERT OR REPLACE INTO proceedings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

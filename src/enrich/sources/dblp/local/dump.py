@@ -72,8 +72,9 @@ class DumpRecord:
     url: str | None = None
 
     @property
-    def is_proceedings(self) -> bool:
-        return self.kind == "proceedings"
+    def is_container(self) -> bool:
+        """A record papers crossref: proceedings, or a book its chapters (incollection) name."""
+        return self.kind in ("proceedings", "book")
 
 
 def _text(element: Any) -> str:

@@ -45,6 +45,7 @@ _HIT_TYPES = {
     "data": "Data and Artifacts",
 }
 _INFORMAL = "Informal and Other Publications"
+_CONTAINERS = ("proceedings", "book")
 _COLUMNS = "id, key, kind, publtype, title, authors, venue, year, volume, number, pages, ee, doi"
 
 
@@ -207,26 +208,30 @@ class LocalDblpSource(Source):
         ).fetchone()
         if row is None:
             return None
+        own = row["kind"] in _CONTAINERS  # a book or proceedings: its own publisher, series
+        container = row["key"] if own else row["crossref"]
         proceedings = None
-        if row["crossref"]:
+        if container:
             proceedings = db.execute(
-                "SELECT * FROM proceedings WHERE key = ?", (row["crossref"],)
+                "SELECT * FROM proceedings WHERE key = ?", (container,)
             ).fetchone()
-        return record_candidate(row, proceedings)
+        return record_candidate(row, proceedings, own)
 
 
 def record_candidate(
-    row: Mapping[str, Any], proceedings: Mapping[str, Any] | None
+    row: Mapping[str, Any], proceedings: Mapping[str, Any] | None, own: bool = False
 ) -> Candidate | None:
-    """A record and its proceedings as DBLP's standard export reads: the proceedings' full
-    title as booktitle, their publisher, series, editors and (PMLR, LNCS) volume."""
-    article = row["kind"] == "article"
+    """A record and its proceedings as DBLP's standard export reads: the proceedings' (or
+    the book's, for a chapter) full title as booktitle, their publisher, series, editors
+    and (PMLR, LNCS) volume. `own`: `proceedings` is the record's own entry (a book's
+    publisher and series), not one it crossrefs."""
+    bare = row["kind"] == "article" or own  # no booktitle: a journal's, or the book itself
     links = row["ee"].split("\n")[:1] if row["ee"] else []
     proc = dict(proceedings) if proceedings is not None else {}
     fields = {
         "title": row["title"],
-        "journal": row["venue"] if article else None,
-        "booktitle": None if article else (proc.get("title") or row["venue"]),
+        "journal": row["venue"] if row["kind"] == "article" else None,
+        "booktitle": None if bare else (proc.get("title") or row["venue"]),
         "volume": row["volume"] or proc.get("volume"),
         "number": row["number"],
         "pages": row["pages"],
