@@ -42,7 +42,10 @@ def test_build_then_info_says_what_the_index_holds(dump, tmp_path):
     info = enrich("index", "info", "--dblp-index", str(index))
     assert info.returncode == 0, info.stderr
     assert "dump date: 2099-01-01" in info.stdout
-    assert "72 inproceedings" in info.stdout and "proceedings: " in info.stdout
+    assert (
+        "72 inproceedings" in info.stdout
+        and "proceedings and books that papers crossref: " in info.stdout
+    )
 
 
 def test_the_index_sits_beside_the_cache_by_default(dump, tmp_path):

@@ -160,6 +160,7 @@ def _fill(
     )
     rows: list[tuple[object, ...]] = []
     texts: list[tuple[int, str]] = []
+    containers: list[tuple[object, ...]] = []
     kinds: Counter[str] = Counter()
     proceedings = 0
     latest = ""
@@ -169,9 +170,13 @@ def _fill(
         connection.execute("BEGIN")
         connection.executemany(f"INSERT INTO records VALUES ({', '.join('?' * 15)})", rows)
         connection.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", texts)
+        connection.executemany(
+            "INSERT OR REPLACE INTO proceedings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", containers
+        )
         connection.execute("COMMIT")
         rows.clear()
         texts.clear()
+        containers.clear()
 
     for record in read_dump(dump, dtd):
         count += 1
@@ -182,10 +187,9 @@ def _fill(
         texts.append((count, searchable_text(record)))
         if record.is_container:
             proceedings += 1
-            connection.execute(
-                "INSERT OR REPLACE INTO proceedings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            containers.append(
                 (record.key, record.title, record.venue, record.year, record.publisher,
-                 record.series, record.volume, _people(record.editors), record.isbn),
+                 record.series, record.volume, _people(record.editors), record.isbn)
             )  # fmt: skip
         if len(rows) >= _BATCH:
             flush()

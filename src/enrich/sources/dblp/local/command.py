@@ -87,5 +87,5 @@ def describe(info: IndexInfo) -> list[str]:
         f"dump date: {info.dump_date or 'unknown'} ({info.age_days():.0f} days ago)",
         f"built: {info.built}",
         f"records: {info.records:,} ({kinds})",
-        f"proceedings: {info.proceedings:,}",
+        f"proceedings and books that papers crossref: {info.proceedings:,}",
     ]
