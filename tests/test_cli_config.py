@@ -63,6 +63,8 @@ BAD_SETTINGS = [
     ({}, ["--jobs", "0"], "--jobs"),
     ({}, ["--limit", "ten"], "--limit"),
     ({"ENRICH_CACHE_BACKEND": "gopher://x"}, [], "gopher://x"),
+    ({"ENRICH_DBLP": "somewhere"}, [], "ENRICH_DBLP"),
+    ({"ENRICH_INDEX_MAX_AGE_DAYS": "old"}, [], "ENRICH_INDEX_MAX_AGE_DAYS"),
 ]
 
 

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from enrich import __version__
 from enrich.console import (
+    IndexProgress,
     entry_as_json,
     make_console,
     plain,
@@ -44,6 +45,8 @@ from enrich.pipeline import (
 from enrich.readinglist import FORMATS, ReadingList
 from enrich.review import interactive, summarize
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
+from enrich.sources.dblp.local.choice import DBLP_MODES, DblpChoice, dblp_choice
+from enrich.sources.dblp.local.command import DUMP_URL, build_from, describe, read_info_or_fail
 from enrich.sources.s2 import DEFAULT_URL as S2_URL
 from enrich.text import clean_text
 
@@ -72,6 +75,9 @@ environment:
   ENRICH_HTTP_ATTEMPTS, ENRICH_CONNECT_TIMEOUT, ENRICH_READ_TIMEOUT (seconds per read)
   ENRICH_DEADLINE       seconds for one whole answer (default 30)
   ENRICH_MAX_ANSWER_MB  largest answer read, once decompressed (default 8)
+  ENRICH_DBLP           local, api or auto (default): DBLP from the local index or the API
+  ENRICH_DBLP_INDEX     local index file (default dblp-index.sqlite beside the cache)
+  ENRICH_INDEX_MAX_AGE_DAYS   auto uses an index whose dump is at most this old (default 60)
 """
 
 
@@ -122,7 +128,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_inputs(review)
     _add_review_options(review)
+    _add_index_command(commands)
     return parser
+
+
+def _add_index_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`enrich index build [PATH_OR_URL]` and `enrich index info`: the local DBLP index."""
+    index = _subcommand(commands, "index", "build the local DBLP index or say what it holds")
+    actions = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    build = actions.add_parser("build", help="build (or refresh) it from DBLP's dump")
+    build.add_argument("source", nargs="?", default=DUMP_URL, metavar="PATH_OR_URL",
+                       help=f"dblp.xml.gz with dblp.dtd beside it, or a URL (default {DUMP_URL})")  # fmt: skip # noqa: E501
+    info = actions.add_parser("info", help="what the index holds, from which dump")
+    for action in (build, info):
+        add = action.add_argument
+        add("--dblp-index", type=Path, default=None, metavar="PATH",
+            help="the index (ENRICH_DBLP_INDEX; default beside the cache)")  # fmt: skip
+        add("--cache", type=Path, default=None, metavar="PATH",
+            help="the HTTP cache file the index sits beside (ENRICH_CACHE)")  # fmt: skip
 
 
 def _add_review_options(command: argparse.ArgumentParser) -> None:
@@ -206,6 +229,14 @@ def _add_lookup_options(command: argparse.ArgumentParser) -> None:
     _add_output_options(command)
     add("--dblp-url", default=None, metavar="URL", help=f"ENRICH_DBLP_URL (default {DBLP_URL})")
     add("--s2-url", default=None, metavar="URL", help=f"ENRICH_S2_URL (default {S2_URL})")
+    add("--dblp", choices=DBLP_MODES, default=None,
+        help="DBLP from the local index, the API, or the index when fresh (ENRICH_DBLP; "
+        "default auto)")  # fmt: skip
+    add("--dblp-index", type=Path, default=None, metavar="PATH",
+        help="local DBLP index (ENRICH_DBLP_INDEX; default beside the cache)")  # fmt: skip
+    add("--index-max-age-days", type=int, default=None, metavar="N",
+        help="auto uses an index whose dump is at most N days old (default 60)")  # fmt: skip
+    add("--no-s2", action="store_true", help="do not ask Semantic Scholar at all")
     verbosity = command.add_mutually_exclusive_group()
     verbosity.add_argument("--quiet", "-q", action="store_true", help="only warnings and errors")
     verbosity.add_argument(
@@ -266,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _set_up_logging(args, stderr)
         if args.command == "review":
             return _review(args)
+        if args.command == "index":
+            return _index(args, stderr)
         if args.command != "parse":
             args.booktitle = _booktitle(args)  # a bad setting fails before any work
         if args.command in ("resolve", "run"):
@@ -371,6 +404,22 @@ def _review(args: argparse.Namespace) -> int:
     return interactive.review(args.inputs, args.out, args.overrides, args.format)
 
 
+def _index(args: argparse.Namespace, stderr: Console) -> int:
+    cache = HttpConfig.from_env(cache_path=args.cache).cache_path
+    path = dblp_choice("api", args.dblp_index).index_path(cache)
+    if args.index_command == "info":
+        print_lines(make_console(), "\n".join(describe(read_info_or_fail(path))))
+        return int(ExitCode.OK)
+    with IndexProgress(stderr) as progress:
+        result = build_from(args.source, path, progress.records, progress.downloaded)
+    stderr.print(
+        plain(f"built {result.path}: {result.records:,} records in {result.seconds:,.0f} s "
+              f"({result.records_per_second:,.0f} records/s)"),
+        soft_wrap=True,
+    )  # fmt: skip
+    return int(ExitCode.OK)
+
+
 def _parse(parsed: ReadingList, args: argparse.Namespace) -> int:
     if args.json:
         papers = [entry_as_json(entry) for entry in parsed.entries]
@@ -380,8 +429,9 @@ def _parse(parsed: ReadingList, args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def _lookup_settings(args: argparse.Namespace) -> tuple[HttpConfig, str, str]:
-    """The HTTP configuration and the two base URLs, checked before any input is read."""
+def _lookup_settings(args: argparse.Namespace) -> tuple[HttpConfig, str, str, DblpChoice]:
+    """The HTTP configuration, the two base URLs and where DBLP is asked, checked before
+    any input is read."""
     http = HttpConfig.from_env(
         cache_path=args.cache,
         cache_backend=args.cache_backend,
@@ -397,11 +447,12 @@ def _lookup_settings(args: argparse.Namespace) -> tuple[HttpConfig, str, str]:
         from_env = os.environ.get(variable)
         setting = flag if given is not None else variable
         urls.append(check_base_url(given or from_env or default, setting))
-    return http, urls[0], urls[1]
+    dblp = dblp_choice(args.dblp, args.dblp_index, args.index_max_age_days)
+    return http, urls[0], urls[1], dblp
 
 
 def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console) -> int:
-    http, dblp_url, s2_url = args.lookup
+    http, dblp_url, s2_url, dblp = args.lookup
     options = RunOptions(
         out_dir=args.out,
         http=http,
@@ -414,6 +465,8 @@ def _run(lists: Sequence[ReadingList], args: argparse.Namespace, stderr: Console
         abstracts=args.abstracts,
         booktitle=_booktitle(args),
         write=args.command == "run",
+        dblp=dblp,
+        s2=not args.no_s2,
     )
     with progress_reporter(stderr) as progress:
         report = run(lists, options, progress)

@@ -223,3 +223,50 @@ def show_outcomes(records: Sequence[EnrichedRecord], console: Console) -> None:
             plain(record.doi or ""),
         )
     console.print(table)
+
+
+class IndexProgress:
+    """`enrich index build`'s progress: bytes while downloading, then records read and
+    records per second. A live bar on a terminal; otherwise a line every `every` seconds."""
+
+    def __init__(self, console: Console, every: float = 10.0) -> None:
+        self.console = console
+        self.every = every
+        self._said = 0.0
+        self._bar: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> IndexProgress:
+        if self.console.is_terminal:
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[note]}"),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=False,
+            )
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def _show(self, name: str, done: float, total: float | None, note: str, seconds: float) -> None:
+        if self._bar is not None:
+            if name not in self._tasks:
+                self._tasks[name] = self._bar.add_task(name, total=total, note="")
+            self._bar.update(self._tasks[name], completed=done, total=total, note=note)
+        elif seconds - self._said >= self.every:
+            self._said = seconds
+            self.console.print(plain(f"{name}: {note}"), soft_wrap=True)
+
+    def downloaded(self, done: int, total: int | None, seconds: float) -> None:
+        of = f" of {total / 1e6:,.0f}" if total else ""
+        rate = done / seconds / 1e6 if seconds > 0 else 0.0
+        self._show("download", done, total, f"{done / 1e6:,.0f}{of} MB, {rate:,.1f} MB/s", seconds)
+
+    def records(self, count: int, seconds: float) -> None:
+        rate = count / seconds if seconds > 0 else 0.0
+        self._show("index", count, None, f"{count:,} records, {rate:,.0f} records/s", seconds)

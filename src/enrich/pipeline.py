@@ -10,6 +10,7 @@ interrupt or a full disk leaves the whole old set or the whole new one.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,14 +36,18 @@ from enrich.readinglist import ReadingList, read_list
 from enrich.resolve import resolve_entries
 from enrich.review import REVIEW_SUFFIX, render_review, repeats
 from enrich.samerecord import merge_same_records, repeated_in_other_lists
-from enrich.sources import DblpSource, S2Source
+from enrich.sources import DblpSource, S2Source, Source
+from enrich.sources.base import SwitchedOff
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
+from enrich.sources.dblp.local import LocalDblpSource
+from enrich.sources.dblp.local.choice import DblpChoice, index_to_use
 from enrich.sources.s2 import DEFAULT_URL as S2_URL
 from enrich.text import normalize_title
 
 DEFAULT_INPUT = Path("data/raw/mlsys-reading-list.md")
 DEFAULT_OUT = Path("data/enriched")
 DEFAULT_OVERRIDES = Path("data/overrides.csv")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,10 @@ class RunOptions:
     """How the .bib names a conference: DBLP's proceedings title, or "SOSP '23"."""
     write: bool = True
     """False for `enrich resolve`: look everything up, write nothing."""
+    dblp: DblpChoice = field(default_factory=DblpChoice)
+    """The DBLP API, the local index, or the index when fresh enough (auto)."""
+    s2: bool = True
+    """False for `--no-s2`: Semantic Scholar is not asked at all."""
 
 
 @dataclass(frozen=True)
@@ -151,14 +160,20 @@ def run(
 ) -> RunReport:
     """Resolve every list's papers, one list after another, then write all the outputs."""
     started = time.perf_counter()
+    index = index_to_use(options.dblp, options.http.cache_path)
     before = _read_before(lists, options)
     overrides = read_overrides(options.overrides)
     results: list[ListResult] = []
     errors: dict[str, str] = {}
     seen: dict[str, EnrichedRecord] = {}
     with HttpClient(options.http) as client:
-        dblp = DblpSource(client, options.dblp_url)
-        s2 = S2Source(client, options.s2_url, abstracts=options.abstracts)
+        dblp: Source = DblpSource(client, options.dblp_url)
+        if index is not None:
+            dblp = LocalDblpSource(index.path)
+            _log.info("DBLP from the local index %s (dump of %s)", index.path, index.dump_date)
+        s2: Source = S2Source(client, options.s2_url, abstracts=options.abstracts)
+        if not options.s2:
+            s2 = SwitchedOff(S2Source.name)
         for reading_list, state in zip(lists, before, strict=True):
             previous = list(state.previous)
             keys = {normalize_title(record.entry.title): record.key for record in previous}

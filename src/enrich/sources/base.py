@@ -102,3 +102,16 @@ def _answers_as_service_errors(method: Callable[..., Any]) -> Callable[..., Any]
             raise ServiceError(self.name, reason) from None
 
     return guarded
+
+
+class SwitchedOff(Source):
+    """A source the run was told not to ask (`--no-s2`): it has no candidates and no
+    records, and makes no request."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.client = None  # type: ignore[assignment]
+        self.base_url = ""
+
+    def find(self, entry: Entry) -> list[Candidate]:
+        return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import bibtexparser
 
@@ -72,34 +72,67 @@ def parse_export(text: str, key: str) -> Candidate | None:
     if block is None:
         return None
     fields = {field.key.lower(): str(field.value) for field in block.fields}
-    title = _plain(fields.get("title"))
+    plain = {name: _plain(fields.get(name)) for name in _PLAIN_FIELDS}
+    ee = _verbatim(fields.get("url"))
+    return export_candidate(
+        key,
+        block.entry_type,
+        plain,
+        authors=_names(fields.get("author")),
+        editors=_names(fields.get("editor")),
+        links=(ee,) if ee else (),
+        doi=_verbatim(fields.get("doi")),
+        eprint=_verbatim(fields.get("eprint")),
+    )
+
+
+_PLAIN_FIELDS = ("title", "journal", "booktitle", "volume", "number", "pages", "publisher")
+_PLAIN_FIELDS += ("series", "year")
+
+
+def export_candidate(
+    key: str,
+    bibtex_type: str,
+    fields: Mapping[str, str | None],
+    authors: Sequence[str] = (),
+    editors: Sequence[str] = (),
+    links: Sequence[str] = (),
+    doi: str | None = None,
+    eprint: str | None = None,
+) -> Candidate | None:
+    """The complete record of `key` as a Candidate, from DBLP's export fields as plain text.
+
+    `fields` holds title, journal, booktitle, volume, number, pages, publisher, series and
+    year (plain Unicode, no TeX); `authors` and `editors` are names without homonym
+    numbers; `links` the export's `url` (DBLP's first `ee`). The one reading of a complete
+    record, whether it came from the export (parse_export) or from the local index.
+    None without a title.
+    """
+    title = fields.get("title")
     if not title:
         return None
-    journal = _plain(fields.get("journal"))
+    journal = fields.get("journal")
     is_preprint = is_corr_key(key) or journal == "CoRR"
-    entry_type = "misc" if is_preprint else _BIBTEX_TYPES.get(block.entry_type.lower(), "misc")
-    ee = _verbatim(fields.get("url"))
-    links = (ee,) if ee else ()
-    volume = _plain(fields.get("volume"))
-    doi = doi_from(_verbatim(fields.get("doi")), links)
-    eprint = _verbatim(fields.get("eprint"))
+    entry_type = "misc" if is_preprint else _BIBTEX_TYPES.get(bibtex_type.lower(), "misc")
+    volume = fields.get("volume")
+    doi = doi_from(doi, links)
     return Candidate(
         source="dblp",
         title=title.removesuffix("."),
-        authors=tuple(Author(name=name) for name in _names(fields.get("author"))),
+        authors=tuple(Author(name=name) for name in authors),
         year=as_int(fields.get("year")),
         venue="CoRR" if is_preprint else None,
-        venue_full=_plain(fields.get("booktitle")) or journal,
+        venue_full=fields.get("booktitle") or journal,
         entry_type=entry_type,
         is_preprint=is_preprint,
         volume=volume,
-        number=_plain(fields.get("number")),
+        number=fields.get("number"),
         pages=page_range(fields.get("pages")),
-        publisher=_plain(fields.get("publisher")),
-        series=_plain(fields.get("series")),
-        editors=_names(fields.get("editor")),
+        publisher=fields.get("publisher"),
+        series=fields.get("series"),
+        editors=tuple(editors),
         doi=doi,
         ids=Identifiers(dblp=key, arxiv=eprint or arxiv_id_from(volume, links, doi)),
         url=f"https://dblp.org/rec/{key}",
-        links=links,
+        links=tuple(links),
     )
