@@ -18,6 +18,7 @@ from enrich.sources.dblp.export import STANDARD_FORMAT, export_path, parse_expor
 from enrich.sources.dblp.search import (
     SEARCH_ANSWER,
     SEARCH_PATH,
+    first_found,
     is_corr_key,
     parse_author,
     parse_hit,
@@ -65,11 +66,7 @@ class DblpSource(Source):
         self._bases_lock = threading.Lock()
 
     def find(self, entry: Entry) -> list[Candidate]:
-        for query in title_queries(entry.title, entry.year):
-            candidates = self.search(query)
-            if candidates:
-                return candidates
-        return []
+        return first_found(entry, self.search)
 
     def search(self, query: str) -> list[Candidate]:
         """One publication search; tries the next host when one keeps failing."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from enrich.http import Expect, ServiceError
 from enrich.http.answers import describe
-from enrich.models import Author, Candidate, EntryType, Identifiers
+from enrich.models import Author, Candidate, Entry, EntryType, Identifiers
 from enrich.text import fold_to_ascii
 
 SEARCH_PATH = "/search/publ/api"
@@ -78,6 +78,18 @@ def title_queries(title: str, year: int | None = None) -> list[str]:
                 queries.append(" ".join([*words, f"{year - 1}|{year}|{year + 1}"]))
             queries.append(" ".join(words))
     return queries
+
+
+def first_found(entry: Entry, search: Callable[[str], list[Candidate]]) -> list[Candidate]:
+    """What the first of `title_queries` that finds anything finds; [] when none does.
+
+    One plan for every DBLP (the API, the local index), so both relax a query alike.
+    """
+    for query in title_queries(entry.title, entry.year):
+        candidates = search(query)
+        if candidates:
+            return candidates
+    return []
 
 
 def _as_list(value: Any) -> list[Any]:

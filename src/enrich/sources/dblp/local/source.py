@@ -22,7 +22,7 @@ from enrich.models import Candidate, Entry
 from enrich.sources.base import KnownPaper, Source
 from enrich.sources.dblp.export import export_candidate
 from enrich.sources.dblp.local.build import IndexInfo, index_words, read_info
-from enrich.sources.dblp.search import is_corr_key, parse_hit, title_queries, without_homonym
+from enrich.sources.dblp.search import first_found, is_corr_key, parse_hit, without_homonym
 
 ASKED_TERMS = 2
 """A query asks the FTS5 table for its two rarest words only (by `vocab`): their records are
@@ -124,11 +124,7 @@ class LocalDblpSource(Source):
         return db
 
     def find(self, entry: Entry) -> list[Candidate]:
-        for query in title_queries(entry.title, entry.year):
-            candidates = self.search(query)
-            if candidates:
-                return candidates
-        return []
+        return first_found(entry, self.search)
 
     def search(self, query: str) -> list[Candidate]:
         """What DBLP's publication search answers for `query`: its first `hits` hits.
