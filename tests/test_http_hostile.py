@@ -191,3 +191,17 @@ def test_credentials_in_a_base_url_are_never_shown(make_client) -> None:
             client.get_json("dblp", url, {"q": "x"})
         assert "fixture-secret" not in str(raised.value)
         assert "ann" not in str(raised.value)
+
+
+def test_one_deadline_covers_the_whole_redirect_chain(make_client) -> None:
+    def behaviour(request: Request):
+        time.sleep(0.4)  # each hop answers in time, the chain does not
+        yield head("302 Found", Location=request.path + "/again", Content_Length="0")
+
+    with serving(behaviour) as server:
+        client = make_client(deadline=1.0, attempts=1)
+        started = time.monotonic()
+        with pytest.raises(ServiceError, match="no complete answer within 1 s"):
+            client.get_json("dblp", server.url + "/hop", {"q": "x"})
+        assert time.monotonic() - started < 1.6
+        assert len(server.requests) <= 3

@@ -33,6 +33,7 @@ from .breaker import CircuitBreaker, CircuitOpenError
 from .cache import API_KEY_HEADER, build_session, is_cacheable, make_backend, stale_because
 from .config import HttpConfig
 from .errors import NotCached, ServiceError, ServiceUnreachable
+from .limits import Deadline
 from .ratelimit import Clock, RateLimiters, Sleep
 from .retry import (
     RETRYABLE_STATUS,
@@ -251,6 +252,10 @@ class HttpClient:
             )
 
         def attempt() -> requests.Response:
+            with Deadline(self.config.deadline).running():
+                return asked()
+
+        def asked() -> requests.Response:
             try:
                 response = self._session.request(method, url, **request_kwargs)
             except requests.exceptions.HTTPError as exc:

@@ -34,24 +34,34 @@ class DeadlineExceeded(requests.exceptions.ReadTimeout):
 
 
 class Deadline:
-    """A request's total time: when it runs out, the socket in use is shut down.
+    """A request's total time, redirects included: when it runs out, the socket in use is
+    shut down.
 
     Shutting the socket down wakes a read blocked in another thread at once (the read sees
-    the connection end), which no timeout on the socket can do for a slow trickle.
+    the connection end), which no timeout on the socket can do for a slow trickle. The
+    timer starts with the first socket, so a request the cache answers costs no thread.
     """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = False
+        self._ends = time.monotonic() + seconds
         self._socket: socket.socket | None = None
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
+        self._timer: threading.Timer | None = None
 
     def watch(self, sock: socket.socket | None) -> None:
         """The socket the request now uses; shut at once if the time is already up."""
         with self._lock:
             self._socket = sock
+            if self._timer is None and not self.expired:
+                left = self._ends - time.monotonic()
+                if left > 0:
+                    self._timer = threading.Timer(left, self._expire)
+                    self._timer.daemon = True
+                    self._timer.start()
+                else:
+                    self.expired = True
             if self.expired and sock is not None:
                 _shut(sock)
 
@@ -66,12 +76,18 @@ class Deadline:
         """This thread's requests are under this deadline until the block ends."""
         previous = getattr(_current, "deadline", None)
         _current.deadline = self
-        self._timer.start()
         try:
             yield self
         finally:
-            self._timer.cancel()
+            with self._lock:
+                if self._timer is not None:
+                    self._timer.cancel()
             _current.deadline = previous
+
+
+def current_deadline() -> Deadline | None:
+    """The deadline this thread's request runs under, if one was set (HttpClient sets it)."""
+    return getattr(_current, "deadline", None)
 
 
 def _shut(sock: socket.socket) -> None:

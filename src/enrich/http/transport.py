@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import requests
@@ -20,7 +20,7 @@ from enrich.urls import host_of
 
 from .answers import refuse_unsound
 from .breaker import CircuitBreaker, CircuitOpenError
-from .limits import BoundedAdapter, Deadline, DeadlineExceeded, read_capped
+from .limits import BoundedAdapter, Deadline, DeadlineExceeded, current_deadline, read_capped
 from .ratelimit import RateLimiters
 from .retry import describe_exception, is_certificate_failure, is_connect_failure
 from .stats import StatsRecorder
@@ -82,14 +82,15 @@ class GuardedAdapter(BoundedAdapter):
             raise
         self._stats.add("requests", service)
         try:
-            with Deadline(self._deadline).running() as deadline:
+            outer = current_deadline()  # the client's, over the whole redirect chain
+            with nullcontext(outer) if outer else Deadline(self._deadline).running() as deadline:
                 try:
                     response = super().send(request, *args, **kwargs)
                     read_capped(response, self._max_answer_bytes, deadline)
                 except requests.exceptions.RequestException:
                     if deadline.expired:
                         raise DeadlineExceeded(
-                            f"no complete answer within {self._deadline:g} s"
+                            f"no complete answer within {deadline.seconds:g} s"
                         ) from None
                     raise
         except requests.exceptions.RequestException as exc:
