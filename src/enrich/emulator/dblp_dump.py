@@ -27,19 +27,17 @@ from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
 from enrich.emulator.services import Corpus
+from enrich.sources.dblp.search import HIT_TYPES, INFORMAL_TYPE
 from enrich.text import latex_to_text
 
 XML_HEAD = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE dblp SYSTEM "dblp.dtd">\n'
 MDATE = "2026-01-01"
 _KINDS = {
-    "Conference and Workshop Papers": "inproceedings",
-    "Journal Articles": "article",
-    "Informal and Other Publications": "article",
+    **{hit_type: kind for kind, hit_type in reversed(HIT_TYPES.items())},  # the first wins
+    INFORMAL_TYPE: "article",
     "Informal Publications": "article",
-    "Books and Theses": "book",
-    "Parts in Books or Collections": "incollection",
-    "Editorship": "proceedings",
 }
+"""A corpus hit's `type` -> the element it is written as (CoRR preprints are articles)."""
 _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _RECORD_TYPES = ("article", "inproceedings", "proceedings", "book", "incollection", "www")
 

@@ -32,13 +32,23 @@ _STOP_WORDS = frozenset(
 )
 _RELAXED_WORDS = 3
 
-_ENTRY_TYPES: Mapping[str, EntryType] = {
-    "Conference and Workshop Papers": "inproceedings",
-    "Journal Articles": "article",
-    "Books and Theses": "book",
-    "Parts in Books or Collections": "incollection",
+HIT_TYPES: Mapping[str, str] = {
+    "inproceedings": "Conference and Workshop Papers",
+    "article": "Journal Articles",
+    "proceedings": "Editorship",
+    "book": "Books and Theses",
+    "phdthesis": "Books and Theses",
+    "mastersthesis": "Books and Theses",
+    "incollection": "Parts in Books or Collections",
+    "data": "Data and Artifacts",
 }
-_INFORMAL_TYPES = frozenset({"Informal and Other Publications", "Informal Publications"})
+"""DBLP's record element (its XML dump) -> the `type` its search sends for such a record."""
+INFORMAL_TYPE = "Informal and Other Publications"
+"""The `type` of a preprint (CoRR) or other informal record, whatever its element."""
+_INFORMAL_TYPES = frozenset({INFORMAL_TYPE, "Informal Publications"})
+_ENTRY_TYPES: Mapping[str, EntryType] = {
+    HIT_TYPES[kind]: kind for kind in ("inproceedings", "article", "book", "incollection")
+}
 
 
 def query_words(text: str) -> list[str]:

@@ -22,7 +22,14 @@ from enrich.models import Candidate, Entry
 from enrich.sources.base import KnownPaper, Source
 from enrich.sources.dblp.export import export_candidate
 from enrich.sources.dblp.local.build import IndexInfo, index_words, read_info
-from enrich.sources.dblp.search import first_found, is_corr_key, parse_hit, without_homonym
+from enrich.sources.dblp.search import (
+    HIT_TYPES,
+    INFORMAL_TYPE,
+    first_found,
+    is_corr_key,
+    parse_hit,
+    without_homonym,
+)
 
 ASKED_TERMS = 2
 """A query asks the FTS5 table for its two rarest words only (by `vocab`): their records are
@@ -34,17 +41,6 @@ _SPREAD = 2_000
 MAX_MATCHES = 10_000
 """DBLP never sends more than the first 10,000 hits of a query (apis.md §1.2); ranking looks
 at no more either, so one common word costs milliseconds, not a scan of millions."""
-_HIT_TYPES = {
-    "inproceedings": "Conference and Workshop Papers",
-    "article": "Journal Articles",
-    "proceedings": "Editorship",
-    "book": "Books and Theses",
-    "phdthesis": "Books and Theses",
-    "mastersthesis": "Books and Theses",
-    "incollection": "Parts in Books or Collections",
-    "data": "Data and Artifacts",
-}
-_INFORMAL = "Informal and Other Publications"
 _CONTAINERS = ("proceedings", "book")
 _COLUMNS = "id, key, kind, publtype, title, authors, venue, year, volume, number, pages, ee, doi"
 
@@ -93,7 +89,7 @@ def hit_info(row: Mapping[str, Any]) -> dict[str, Any]:
         "number": row["number"],
         "pages": row["pages"],
         "year": str(row["year"]) if row["year"] is not None else None,
-        "type": _INFORMAL if informal else _HIT_TYPES.get(row["kind"], ""),
+        "type": INFORMAL_TYPE if informal else HIT_TYPES.get(row["kind"], ""),
         "key": row["key"],
         "doi": row["doi"],
         "ee": row["ee"].split("\n") if row["ee"] else [],
