@@ -47,7 +47,7 @@ log = logging.getLogger("enrich.http")
 API_KEY_HEADER = "x-api-key"
 CACHE_NAMESPACE = "enrich-http-json"
 PICKLE_NAMESPACE = "enrich-http"  # where enrich kept pickled entries in Redis before
-MAX_REDIRECTS = 5  # each hop has its own deadline; a service redirects once, if at all
+MAX_REDIRECTS = 5  # a service redirects once, if at all; the deadline covers the chain
 FORMAT = 0x656E6A31  # SQLite user_version of an enrich cache of JSON data ("enj1")
 
 JSON_SERIALIZER = SerializerPipeline(

@@ -174,10 +174,10 @@ class HttpClient:
         except Exception as error:
             # Whatever else an answer can provoke (a malformed redirect, an odd encoding) ends
             # this lookup, never the run.
-            log.debug("%s: %s failed", service, _shown(url), exc_info=True)
+            log.debug("%s: %s failed", service, shown_url(url), exc_info=True)
             self._stats.add("failures", service)
             reason = self._redact(describe_exception(error))
-            raise ServiceError(service, reason, url=_shown(url)) from None
+            raise ServiceError(service, reason, url=shown_url(url)) from None
 
     def _refresh_mode(self, method: str, url: str, request_kwargs: dict[str, Any]) -> dict:
         """--refresh: revalidate each distinct request once per run.
@@ -281,15 +281,15 @@ class HttpClient:
         try:
             return retrying(attempt)
         except CircuitOpenError as exc:
-            raise ServiceUnreachable(service, str(exc), url=_shown(url)) from None
+            raise ServiceUnreachable(service, str(exc), url=shown_url(url)) from None
         except UnsoundAnswer as exc:
             reason = self._redact(self._explain(exc.response))
-            raise ServiceError(service, reason, url=_shown(url), status=exc.status) from None
+            raise ServiceError(service, reason, url=shown_url(url), status=exc.status) from None
         except requests.exceptions.RequestException as exc:
             reason = self._redact(describe_exception(exc))
             if is_connect_failure(exc):
-                raise ServiceUnreachable(service, f"{host}: {reason}", url=_shown(url)) from None
-            raise ServiceError(service, reason, url=_shown(url)) from None
+                raise ServiceUnreachable(service, f"{host}: {reason}", url=shown_url(url)) from None
+            raise ServiceError(service, reason, url=shown_url(url)) from None
 
     def _reply(self, service: str, url: str, response: requests.Response) -> JsonReply:
         from_cache = bool(getattr(response, "from_cache", False))
@@ -303,10 +303,10 @@ class HttpClient:
             " (cache)" if from_cache else "",
         )
         if self.config.offline and status == 504 and isinstance(response, CachedResponse):
-            raise NotCached(service, "not in the cache (offline mode)", url=_shown(url))
+            raise NotCached(service, "not in the cache (offline mode)", url=shown_url(url))
         if not is_answer(response):
             raise ServiceError(
-                service, self._redact(self._explain(response)), url=_shown(url), status=status
+                service, self._redact(self._explain(response)), url=shown_url(url), status=status
             )
         if from_cache:
             self._stats.add("cache_hits", service)
@@ -347,11 +347,6 @@ class HttpClient:
     def _redact(self, text: str) -> str:
         key = self.config.s2_api_key
         return text.replace(key, "***") if key else text
-
-
-def _shown(url: str) -> str:
-    """The URL as messages show it: no query string (it may be long), no password."""
-    return shown_url(url)
 
 
 def _error_detail(response: requests.Response) -> str:

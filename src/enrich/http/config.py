@@ -50,7 +50,7 @@ _RANGES: Mapping[str, tuple[float, float, str]] = MappingProxyType(
         "connect_timeout": (0.01, 300, "seconds"),
         "read_timeout": (0.01, 600, "seconds"),
         "deadline": (0.01, 3600, "seconds"),
-        "max_answer_bytes": (1024, 2**30, "bytes"),
+        "max_answer_bytes": (1024, 2**30, "MB"),
         "attempts": (1, 20, "attempts"),
         "max_retry_after": (0, 3600, "seconds"),
         "breaker_threshold": (1, 100, "failures"),
@@ -92,17 +92,16 @@ class HttpConfig:
         """Refuse any value out of its range, as one line naming where it is set."""
         for name, (low, high, unit) in _RANGES.items():
             value = getattr(self, name)
-            if not (
-                isinstance(value, int | float) and math.isfinite(value) and low <= value <= high
-            ):
-                where = _SETTINGS.get(name, name)
-                if name == "max_answer_bytes":
-                    value, low, high, unit = value / 2**20, low / 2**20, high / 2**20, "MB"
-                raise ConfigError(
-                    f"{where}={value:g} is out of range: {low:g} to {high:g} {unit}"
-                    if isinstance(value, int | float)
-                    else f"{where}={value!r} is not a number"
-                )
+            if isinstance(value, int | float) and math.isfinite(value) and low <= value <= high:
+                continue
+            where = _SETTINGS.get(name, name)
+            if not isinstance(value, int | float):
+                raise ConfigError(f"{where}={value!r} is not a number")
+            scale = 2**20 if unit == "MB" else 1  # the cap is kept in bytes, set in MB
+            raise ConfigError(
+                f"{where}={value / scale:g} is out of range: {low / scale:g} to {high / scale:g} "
+                f"{unit}"
+            )
         for service, rate in self.rates.items():
             if not (math.isfinite(rate) and 0 < rate <= _MAX_RATE):
                 raise ConfigError(

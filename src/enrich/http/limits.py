@@ -65,6 +65,10 @@ class Deadline:
             if self.expired and sock is not None:
                 _shut(sock)
 
+    def exceeded(self) -> DeadlineExceeded:
+        """The error a request that ran past this deadline ends with."""
+        return DeadlineExceeded(f"no complete answer within {self.seconds:g} s")
+
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
@@ -98,33 +102,32 @@ def _shut(sock: socket.socket) -> None:
 
 
 def _watch(sock: socket.socket | None) -> None:
-    deadline = getattr(_current, "deadline", None)
+    deadline = current_deadline()
     if deadline is not None:
         deadline.watch(sock)
 
 
-class _WatchedHTTPConnection(HTTPConnection):
-    """A connection that tells the thread's deadline which socket to shut."""
+class _Watched:
+    """Mixed into urllib3's connections: tells the thread's deadline which socket to shut."""
+
+    sock: socket.socket | None
 
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]
         _watch(self.sock)
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         if self.sock is not None:  # a kept-alive connection: connect() is not called again
             _watch(self.sock)
-        super().request(*args, **kwargs)
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _watch(self.sock)
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
 
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        if self.sock is not None:
-            _watch(self.sock)
-        super().request(*args, **kwargs)
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
@@ -161,7 +164,6 @@ def read_capped(response: requests.Response, cap: int, deadline: Deadline) -> No
         response.close()
         raise AnswerTooLarge(f"answer of {_size(int(declared))}, over {_size(cap)}")
     body = bytearray()
-    started = time.monotonic()
     try:
         for chunk in response.raw.stream(_CHUNK, decode_content=True):
             body += chunk
@@ -177,11 +179,7 @@ def read_capped(response: requests.Response, cap: int, deadline: Deadline) -> No
             raise requests.exceptions.ChunkedEncodingError(error) from error
     if deadline.expired:
         response.close()
-        elapsed = time.monotonic() - started
-        raise DeadlineExceeded(
-            f"no complete answer within {deadline.seconds:g} s "
-            f"({len(body)} bytes in {elapsed:.0f} s of body)"
-        )
+        raise deadline.exceeded()
     response._content = bytes(body)
     response._content_consumed = True
 

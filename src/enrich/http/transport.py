@@ -87,11 +87,10 @@ class GuardedAdapter(BoundedAdapter):
                 try:
                     response = super().send(request, *args, **kwargs)
                     read_capped(response, self._max_answer_bytes, deadline)
-                except requests.exceptions.RequestException:
-                    if deadline.expired:
-                        raise DeadlineExceeded(
-                            f"no complete answer within {deadline.seconds:g} s"
-                        ) from None
+                except requests.exceptions.RequestException as exc:
+                    # A socket the deadline shut reads as a dropped connection: say why.
+                    if deadline.expired and not isinstance(exc, DeadlineExceeded):
+                        raise deadline.exceeded() from None
                     raise
         except requests.exceptions.RequestException as exc:
             if is_connect_failure(exc) or is_certificate_failure(exc):
