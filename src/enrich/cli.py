@@ -45,7 +45,7 @@ from enrich.pipeline import (
 from enrich.readinglist import FORMATS, ReadingList
 from enrich.review import interactive, summarize
 from enrich.sources.dblp import DEFAULT_URL as DBLP_URL
-from enrich.sources.dblp.local.choice import DBLP_MODES, DblpChoice, dblp_choice
+from enrich.sources.dblp.local.choice import DBLP_MODES, DblpChoice, dblp_choice, given_index
 from enrich.sources.dblp.local.command import DUMP_URL, build_from, describe, read_info_or_fail
 from enrich.sources.s2 import DEFAULT_URL as S2_URL
 from enrich.text import clean_text
@@ -406,7 +406,7 @@ def _review(args: argparse.Namespace) -> int:
 
 def _index(args: argparse.Namespace, stderr: Console) -> int:
     cache = HttpConfig.from_env(cache_path=args.cache).cache_path
-    path = dblp_choice("api", args.dblp_index).index_path(cache)
+    path = DblpChoice(index=given_index(args.dblp_index)).index_path(cache)
     if args.index_command == "info":
         print_lines(make_console(), "\n".join(describe(read_info_or_fail(path))))
         return int(ExitCode.OK)

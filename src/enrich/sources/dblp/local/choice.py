@@ -53,8 +53,7 @@ def dblp_choice(
         mode = value
     elif mode not in DBLP_MODES:
         raise ConfigError(f"--dblp {mode!r} is not one of: {', '.join(DBLP_MODES)}")
-    if index is None and env.get("ENRICH_DBLP_INDEX", "").strip():
-        index = Path(env["ENRICH_DBLP_INDEX"].strip())
+    index = given_index(index, env)
     if max_age_days is None:
         text = env.get("ENRICH_INDEX_MAX_AGE_DAYS", "").strip()
         try:
@@ -66,6 +65,14 @@ def dblp_choice(
     elif max_age_days < 0:
         raise ConfigError(f"--index-max-age-days {max_age_days} is not a number of days")
     return DblpChoice(mode, index, max_age_days)  # type: ignore[arg-type]
+
+
+def given_index(index: Path | None = None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """`--dblp-index`, else `ENRICH_DBLP_INDEX`; None means beside the HTTP cache."""
+    env = os.environ if environ is None else environ
+    if index is None and env.get("ENRICH_DBLP_INDEX", "").strip():
+        return Path(env["ENRICH_DBLP_INDEX"].strip())
+    return index
 
 
 def index_to_use(choice: DblpChoice, cache_path: Path) -> IndexInfo | None:

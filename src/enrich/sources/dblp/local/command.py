@@ -8,8 +8,9 @@ without fetching it again (a URL is always fetched anew: DBLP's dump changes mon
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+
+from lxml import etree
 
 from enrich.errors import ConfigError, EnrichError
 from enrich.sources.dblp.local.build import (
@@ -51,15 +52,12 @@ def build_from(
     index: Path,
     progress: Progress | None = None,
     fetching: DownloadProgress | None = None,
-    on_download: Callable[[str, Path], None] | None = None,
 ) -> BuildResult:
     """Build the index at `index` from `source`, a dump's path or URL."""
     if is_url(source):
         dump = index.with_name(Path(source).name or "dblp.xml.gz")
         dtd_url = source.rsplit("/", 1)[0] + "/dblp.dtd"
         try:
-            if on_download is not None:
-                on_download(source, dump)
             download(source, dump, fetching)
             download(dtd_url, dump.with_name("dblp.dtd"), check_md5=False)
         except DownloadError as error:
@@ -72,10 +70,8 @@ def build_from(
         return build_index(dump, index, progress=progress, source=source)
     except FileNotFoundError as error:
         raise IndexProblem(str(error)) from error
-    except Exception as error:
-        if type(error).__name__ == "XMLSyntaxError":
-            raise IndexProblem(f"{dump}: not a whole DBLP dump ({error})") from error
-        raise
+    except etree.XMLSyntaxError as error:
+        raise IndexProblem(f"{dump}: not a whole DBLP dump ({error})") from error
 
 
 def describe(info: IndexInfo) -> list[str]:
