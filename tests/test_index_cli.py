@@ -113,3 +113,19 @@ def test_run_help_names_the_index_options():
     for option in ("--dblp", "--dblp-index", "--index-max-age-days", "--no-s2", "ENRICH_DBLP",
                    "ENRICH_DBLP_INDEX", "ENRICH_INDEX_MAX_AGE_DAYS"):  # fmt: skip
         assert option in result.stdout, option
+
+
+def test_a_damaged_dump_is_one_line_and_leaves_no_index(dump, tmp_path):
+    import gzip
+    import shutil
+
+    shutil.copy(dump.with_name("dblp.dtd"), tmp_path / "dblp.dtd")
+    whole = gzip.decompress(dump.read_bytes())
+    broken = tmp_path / "dblp.xml.gz"
+    broken.write_bytes(gzip.compress(whole[: len(whole) // 2]))  # cut mid-record
+    index = tmp_path / "dblp-index.sqlite"
+    built = enrich("index", "build", str(broken), "--dblp-index", str(index))
+    assert built.returncode == 2, built.stderr
+    assert "not a whole DBLP dump" in built.stderr and "Traceback" not in built.stderr
+    assert len(built.stderr.strip().splitlines()) == 1
+    assert not index.exists()
