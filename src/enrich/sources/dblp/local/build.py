@@ -6,7 +6,8 @@ homonym numbers, venue, year, volume, number, pages, ee, DOI, crossref), `procee
 chapters: full title, publisher, series, volume, editors), `words` (FTS5 over each
 record's title, authors, venue and year, as DBLP's search matches them), `vocab` (each
 word's number of records, for a query to start from its rarest words) and `meta` (the
-dump, its date, the counts, when it was built).
+dump, its date, the counts, when it was built). Nothing a lookup never reads is kept
+(DBLP's `url` page, an ISBN): at 7 million records each column costs disk.
 
 The database is built as `<path>.partial` and renamed over `<path>` only once complete,
 so an interrupted build leaves the previous index (or none) in use, never half of one;
@@ -27,11 +28,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from enrich.sources.dblp.local.dump import DumpRecord, read_dump
+from enrich.sources.dblp.local.dump import DumpRecord, Person, read_dump
 from enrich.sources.dblp.search import doi_from
 from enrich.text import fold_to_ascii
 
-FORMAT = "2"
+FORMAT = "3"
 """The schema's version; an index of another version is rebuilt, never read."""
 _WORD_SPLIT = re.compile(r"[^\w]+|_")
 _BATCH = 20_000
@@ -40,11 +41,11 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE records (
     id INTEGER PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL, publtype TEXT,
     title TEXT NOT NULL, authors TEXT NOT NULL, venue TEXT, year INTEGER, volume TEXT,
-    number TEXT, pages TEXT, ee TEXT, doi TEXT, crossref TEXT, url TEXT
+    number TEXT, pages TEXT, ee TEXT, doi TEXT, crossref TEXT
 );
 CREATE TABLE proceedings (
-    key TEXT PRIMARY KEY, title TEXT, venue TEXT, year INTEGER, publisher TEXT,
-    series TEXT, volume TEXT, editors TEXT NOT NULL, isbn TEXT
+    key TEXT PRIMARY KEY, title TEXT, publisher TEXT, series TEXT, volume TEXT,
+    editors TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE words USING fts5(
     text, content='', detail=none, tokenize='unicode61 remove_diacritics 0'
@@ -86,8 +87,8 @@ class BuildResult:
         return self.records / self.seconds if self.seconds > 0 else float(self.records)
 
 
-def _people(people: Iterable[object]) -> str:
-    return json.dumps([[p.name, p.pid] for p in people], ensure_ascii=False)  # type: ignore[attr-defined]
+def _people(people: Iterable[Person]) -> str:
+    return json.dumps([[p.name, p.pid] for p in people], ensure_ascii=False)
 
 
 def _row(number: int, record: DumpRecord) -> tuple[object, ...]:
@@ -106,7 +107,6 @@ def _row(number: int, record: DumpRecord) -> tuple[object, ...]:
         "\n".join(record.ee) or None,
         doi_from(None, record.ee),
         record.crossref,
-        record.url,
     )
 
 
@@ -144,7 +144,18 @@ def build_index(
         partial.unlink(missing_ok=True)
         raise
     seconds = time.perf_counter() - started
-    return BuildResult(path, result["records"], result["proceedings"], seconds, result["date"])
+    return BuildResult(path, result.records, result.proceedings, seconds, result.date)
+
+
+@dataclass(frozen=True)
+class _Filled:
+    """What filling the tables counted, for `meta` and the build's result."""
+
+    records: int
+    proceedings: int
+    date: str | None
+    """The newest record's mdate: the dump's date."""
+    kinds: Mapping[str, int]
 
 
 def _fill(
@@ -154,7 +165,7 @@ def _fill(
     progress: Progress | None,
     every: int,
     started: float,
-) -> dict[str, object]:
+) -> _Filled:
     connection.executescript(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;" + _SCHEMA
     )
@@ -168,10 +179,10 @@ def _fill(
 
     def flush() -> None:
         connection.execute("BEGIN")
-        connection.executemany(f"INSERT INTO records VALUES ({', '.join('?' * 15)})", rows)
+        connection.executemany(f"INSERT INTO records VALUES ({', '.join('?' * 14)})", rows)
         connection.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", texts)
         connection.executemany(
-            "INSERT OR REPLACE INTO proceedings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", containers
+            "INSERT OR REPLACE INTO proceedings VALUES (?, ?, ?, ?, ?, ?)", containers
         )
         connection.execute("COMMIT")
         rows.clear()
@@ -188,8 +199,8 @@ def _fill(
         if record.is_container:
             proceedings += 1
             containers.append(
-                (record.key, record.title, record.venue, record.year, record.publisher,
-                 record.series, record.volume, _people(record.editors), record.isbn)
+                (record.key, record.title, record.publisher, record.series, record.volume,
+                 _people(record.editors))
             )  # fmt: skip
         if len(rows) >= _BATCH:
             flush()
@@ -198,18 +209,18 @@ def _fill(
     flush()
     if progress is not None:
         progress(count, time.perf_counter() - started)
-    return {"records": count, "proceedings": proceedings, "date": latest or None, "kinds": kinds}
+    return _Filled(count, proceedings, latest or None, dict(sorted(kinds.items())))
 
 
-def _write_meta(connection: sqlite3.Connection, result: Mapping[str, object], source: str) -> None:
+def _write_meta(connection: sqlite3.Connection, result: _Filled, source: str) -> None:
     meta = {
         "format": FORMAT,
         "dump": source,
-        "dump_date": result["date"] or "",
+        "dump_date": result.date or "",
         "built": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "records": str(result["records"]),
-        "proceedings": str(result["proceedings"]),
-        "kinds": json.dumps(dict(sorted(result["kinds"].items()))),  # type: ignore[attr-defined]
+        "records": str(result.records),
+        "proceedings": str(result.proceedings),
+        "kinds": json.dumps(result.kinds),
         "complete": "1",
     }
     connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
