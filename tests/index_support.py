@@ -11,7 +11,7 @@ EXTRA = (
     {
         "authors": {
             "author": [
-                {"@pid": "ex/jm-0", "text": "J\u00fcrgen M\u00fcller 0002"},
+                {"@pid": "ex/jm-0", "text": "J\u00fcrgen Ex\u00e4mple 0002"},
                 {"@pid": "ex/jm-1", "text": "Ann Example"},
             ]
         },

@@ -20,7 +20,6 @@ from __future__ import annotations
 import gzip
 import html.entities
 import random
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,7 +27,7 @@ from xml.sax.saxutils import quoteattr
 
 from enrich.emulator.services import Corpus
 from enrich.sources.dblp.search import HIT_TYPES, INFORMAL_TYPE
-from enrich.text import latex_to_text
+from enrich.text import latex_to_text, page_range
 
 XML_HEAD = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<!DOCTYPE dblp SYSTEM "dblp.dtd">\n'
 MDATE = "2026-01-01"
@@ -121,11 +120,6 @@ def _plain(value: Any) -> str | None:
     return latex_to_text(str(value)) or None if value else None
 
 
-def _hit_pages(pages: str | None) -> str | None:
-    """The export's "521--538" as the dump (and a search hit) writes it: "521-538"."""
-    return re.sub(r"-+", "-", pages) if pages else None
-
-
 def _stream(key: str) -> str:
     return "/".join(key.split("/")[:2])
 
@@ -180,7 +174,7 @@ def corpus_records(corpus: Corpus, entities: _Entities, mdate: str = MDATE) -> I
         ]
         fields += [
             ("title", str(info.get("title", "")), None),
-            ("pages", info.get("pages") or _hit_pages(export.get("pages")), None),
+            ("pages", info.get("pages") or page_range(export.get("pages")), None),
             ("year", str(info.get("year", "")), None),
             ("volume", info.get("volume"), None),
             ("journal" if kind == "article" else "booktitle", venue, None),
