@@ -167,13 +167,16 @@ def run(
     errors: dict[str, str] = {}
     seen: dict[str, EnrichedRecord] = {}
     with HttpClient(options.http) as client:
-        dblp: Source = DblpSource(client, options.dblp_url)
+        dblp: Source = (
+            LocalDblpSource(index.path) if index else DblpSource(client, options.dblp_url)
+        )
         if index is not None:
-            dblp = LocalDblpSource(index.path)
             _log.info("DBLP from the local index %s (dump of %s)", index.path, index.dump_date)
-        s2: Source = S2Source(client, options.s2_url, abstracts=options.abstracts)
-        if not options.s2:
-            s2 = SwitchedOff(S2Source.name)
+        s2: Source = (
+            S2Source(client, options.s2_url, abstracts=options.abstracts)
+            if options.s2
+            else SwitchedOff(S2Source.name)
+        )
         for reading_list, state in zip(lists, before, strict=True):
             previous = list(state.previous)
             keys = {normalize_title(record.entry.title): record.key for record in previous}
