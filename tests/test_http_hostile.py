@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from enrich.http import HttpClient, HttpConfig, ServiceError, ServiceUnreachable
+from enrich.http import HttpClient, ServiceError, ServiceUnreachable
 from hostile_servers import (
     Request,
     SilentServer,
@@ -26,6 +26,7 @@ from hostile_servers import (
     serving,
     trickle,
 )
+from http_testkit import make_client as client_for
 
 CAP = 2**20  # the tests' cap: 1 MiB
 MEMORY_BOUND = 24 * 2**20
@@ -35,22 +36,14 @@ HITS = {"result": {"hits": {"@total": "0", "@computed": "0", "@sent": "0", "@fir
 
 @pytest.fixture
 def make_client(tmp_path: Path) -> Iterator:
+    """http_testkit's client (fake clock: no rate-limit or backoff waits), with the tests'
+    cap and short timeouts; the deadline's timer runs on real time."""
     made: list[HttpClient] = []
 
     def make(**options) -> HttpClient:
-        settings = {
-            "cache_path": tmp_path / "cache.sqlite",
-            "rates": {"dblp": 1000.0, "s2": 1000.0},
-            "max_answer_bytes": CAP,
-            "attempts": 2,
-            "backoff_initial": 0.0,
-            "backoff_max": 0.0,
-            "connect_timeout": 1.0,
-            "read_timeout": 1.0,
-            "deadline": 3.0,
-            **options,
-        }
-        client = HttpClient(HttpConfig(**settings))
+        bounds = {"max_answer_bytes": CAP, "attempts": 2, "connect_timeout": 1.0}
+        bounds |= {"read_timeout": 1.0, "deadline": 3.0}
+        client = client_for(tmp_path, **{**bounds, **options})
         made.append(client)
         return client
 
