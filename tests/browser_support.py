@@ -14,9 +14,12 @@ docs/html-page.png by default.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -239,8 +242,14 @@ def browser_page(chromium: str | None = None) -> Iterator[Page]:
     with tempfile.TemporaryDirectory(prefix="enrich-chromium-") as folder:
         profile = Path(folder)
         command = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"]
+        # Its own process group: Chromium's helpers (zygote, crash handler) outlive the main
+        # process and keep writing into the profile unless the whole group is stopped.
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             page = Page(_page_socket(_debugging_port(profile, process)))
@@ -249,12 +258,27 @@ def browser_page(chromium: str | None = None) -> Iterator[Page]:
             finally:
                 page.close()
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the browser's whole process group, SIGKILL after 10 s; every member gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # helpers that ignored SIGTERM
+    ends = time.monotonic() + 2.0
+    while time.monotonic() < ends:  # until the group is gone (or only unreaped zombies stay)
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
 
 
 def shipped_records_page(out: Path) -> Path:
